@@ -1,0 +1,172 @@
+"""Clean saved pages into records with the very same cleaning stage the crawler uses.
+
+Inputs: HTML files, directories of them (searched recursively for *.html, *.htm), and JSONL
+files whose lines carry `url` and `html` (and optionally `fetched_at`). All pages are read
+first and cleaned together, so pages of one site teach the template model about each other
+and the output does not depend on the order of the inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newscrawl.cli.common import CliError
+from newscrawl.core.cleaner import Cleaner
+from newscrawl.core.extract import extract_page
+from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
+from newscrawl.core.record import build_record
+from newscrawl.core.text import word_count
+
+__all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
+
+_CANONICAL = re.compile(
+    rb"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)["']"""
+    rb"""|<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)["']""",
+    re.IGNORECASE,
+)
+# Offline cleaning sees all pages up front: hold every page until the end, so each site's
+# model has all the evidence there is before any page is decided.
+HOLD_ALL = 10**9
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="INPUT",
+        help="HTML files, directories of them, or JSONL with url and html",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, help="JSONL to write")
+    parser.add_argument("--source", default="clean", help="value of the records' source field")
+    parser.add_argument(
+        "--audit", action="store_true", help="keep what cleaning removed, and why, in each record"
+    )
+    parser.add_argument(
+        "--min-words", type=int, default=30, help="drop articles shorter than this (default 30)"
+    )
+    parser.add_argument(
+        "--keep-listings",
+        action="store_true",
+        help="also write pages classified as listings or other non-articles",
+    )
+    parser.add_argument(
+        "--state-dir", type=Path, default=None, help="load and save per-site template models here"
+    )
+
+
+def _page_url(path: Path, head: bytes) -> str:
+    match = _CANONICAL.search(head)
+    if match:
+        url = (match.group(1) or match.group(2)).decode("utf-8", "replace").strip()
+        if url.startswith(("http://", "https://")):
+            return url
+    return path.resolve().as_uri()
+
+
+def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+    """Yield (url, html, fetched_at, origin) for every page in the inputs."""
+    for item in inputs:
+        if item.is_dir():
+            files = sorted(p for p in item.rglob("*") if p.suffix.lower() in (".html", ".htm"))
+            for path in files:
+                data = path.read_bytes()
+                yield _page_url(path, data[:200_000]), data, None, str(path)
+        elif not item.exists():
+            raise CliError(f"no such file or directory: {item}")
+        elif item.suffix.lower() in (".jsonl", ".ndjson"):
+            for line_no, obj, err in iter_jsonl(item):
+                where = f"{item}:{line_no}"
+                if err or not isinstance(obj, dict):
+                    print(f"skipping {where}: {err or 'not a JSON object'}", file=sys.stderr)
+                    continue
+                url, html = obj.get("url"), obj.get("html")
+                if not isinstance(url, str) or not isinstance(html, str):
+                    print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
+                    continue
+                yield url, html, _parse_time(obj.get("fetched_at")), where
+        else:
+            data = item.read_bytes()
+            yield _page_url(item, data[:200_000]), data, None, str(item)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clean_pages(
+    pages: Iterator[tuple[str, str | bytes, datetime | None, str]],
+    *,
+    source: str = "clean",
+    audit: bool = False,
+    min_words: int = 30,
+    keep_listings: bool = False,
+    state_dir: Path | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Clean all pages together; return records (in input order) and drop counts."""
+    cleaner = Cleaner(state_dir=state_dir, hold_pages=HOLD_ALL, max_held=HOLD_ALL)
+    for index, (url, html, fetched_at, _origin) in enumerate(pages):
+        moment = fetched_at or datetime.now(UTC)
+        page = extract_page(html, url, fetched_at=moment)
+        if keep_listings and page.page_type != "article" and not page.error:
+            page.page_type = "article"
+        cleaner.add(page, token=index, fetched_at=moment)
+    results = sorted(cleaner.flush(), key=lambda r: r.token)
+    cleaner.close()
+    records: list[dict[str, Any]] = []
+    dropped: dict[str, int] = {}
+    seen: set[str] = set()
+    for result in results:
+        reason = result.drop_reason
+        record = None
+        if reason is None and result.record_page is not None:
+            record = build_record(
+                result.record_page,
+                result.kept,
+                fetched_at=result.fetched_at or datetime.now(UTC),
+                source=source,
+                removed=result.removed if audit else None,
+            )
+            if word_count(record["text"]) < min_words:
+                reason = "too_short"
+            elif record["fingerprint"] in seen:
+                reason = "duplicate_content"
+        if reason is not None or record is None:
+            dropped[reason or "extraction_empty"] = dropped.get(reason or "extraction_empty", 0) + 1
+            continue
+        seen.add(record["fingerprint"])
+        records.append(record)
+    return records, dropped
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.min_words < 0:
+        raise CliError("--min-words must be >= 0", code=2)
+    records, dropped = clean_pages(
+        iter_inputs(args.inputs),
+        source=args.source,
+        audit=args.audit,
+        min_words=args.min_words,
+        keep_listings=args.keep_listings,
+        state_dir=args.state_dir,
+    )
+    with JsonlWriter(args.output) as writer:
+        for record in records:
+            writer.write(record)
+    total = len(records) + sum(dropped.values())
+    print(f"{len(records)} record(s) from {total} page(s) written to {args.output}")
+    if dropped:
+        print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
+    return 0 if records or total == 0 else 1

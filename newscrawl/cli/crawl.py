@@ -1,0 +1,182 @@
+"""Crawl sites with the `news` spider into JSONL (a friendlier `scrapy crawl news`).
+
+Each crawl runs in its own process (`python -m scrapy crawl news`): Twisted's reactor cannot
+be restarted inside one process, and a crashed crawl must not take the caller with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newscrawl.cli.common import CliError
+
+__all__ = ["CrawlOutcome", "add_arguments", "default_output", "run", "run_crawl"]
+
+
+@dataclass
+class CrawlOutcome:
+    returncode: int
+    output: Path
+    stats_path: Path
+    summary: dict[str, Any]
+
+
+def default_output(spider: str = "news", run_id: str | None = None) -> Path:
+    """output/<spider>/<YYYY-MM-DD>/<run-id>.jsonl under the current directory."""
+    now = datetime.now(UTC)
+    rid = run_id or now.strftime("%Y%m%dT%H%M%SZ")
+    return Path("output") / spider / now.strftime("%Y-%m-%d") / f"{rid}.jsonl"
+
+
+def stats_path_for(output: Path) -> Path:
+    name = output.name[: -len(".jsonl")] if output.name.endswith(".jsonl") else output.name
+    return output.with_name(f"{name}.stats.json")
+
+
+def run_crawl(
+    spider_args: dict[str, str],
+    settings: dict[str, str],
+    *,
+    output: Path,
+    log_level: str = "WARNING",
+    log_file: Path | None = None,
+) -> CrawlOutcome:
+    """Run `scrapy crawl news` in a child process writing to `output`; return its summary."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-L", log_level]
+    for key, value in spider_args.items():
+        cmd += ["-a", f"{key}={value}"]
+    merged = {"NEWSCRAWL_OUTPUT": str(output), **settings}
+    for key, value in merged.items():
+        cmd += ["-s", f"{key}={value}"]
+    if log_file is not None:
+        cmd += ["--logfile", str(log_file)]
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    proc = subprocess.run(cmd, env=env, check=False)
+    stats_path = stats_path_for(output)
+    summary: dict[str, Any] = {}
+    if stats_path.exists():
+        summary = json.loads(stats_path.read_text("utf-8")).get("summary", {})
+    return CrawlOutcome(proc.returncode, output, stats_path, summary)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("urls", nargs="*", metavar="URL", help="start pages (home, sections)")
+    parser.add_argument(
+        "--sitemap",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="sitemap or sitemap index URL (repeatable; robots.txt works too)",
+    )
+    parser.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="RSS or Atom feed URL (repeatable)",
+    )
+    parser.add_argument(
+        "--allowed-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="domains to stay within (default: those of the given URLs)",
+    )
+    parser.add_argument(
+        "--max-articles",
+        type=int,
+        default=None,
+        metavar="N",
+        help="stop after N articles are written",
+    )
+    parser.add_argument(
+        "--no-follow",
+        action="store_true",
+        help="fetch only what sitemaps and feeds list, follow no links",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="JSONL output (default output/news/<date>/<run-id>.jsonl)",
+    )
+    parser.add_argument("--run-id", default=None, help="run id for the default output name")
+    parser.add_argument(
+        "--audit", action="store_true", help="keep what cleaning removed, and why, in each record"
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any Scrapy or NEWSCRAWL_* setting (repeatable)",
+    )
+    parser.add_argument("--log-level", default="INFO")
+
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"bad setting {pair!r}: expected NAME=VALUE", code=2)
+        out[name.strip()] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (args.urls or args.sitemap or args.feed):
+        raise CliError("give at least one URL, --sitemap or --feed", code=2)
+    if args.max_articles is not None and args.max_articles < 1:
+        raise CliError("--max-articles must be >= 1", code=2)
+    spider_args: dict[str, str] = {}
+    if args.urls:
+        spider_args["start_urls"] = ",".join(args.urls)
+    if args.sitemap:
+        spider_args["sitemap_urls"] = ",".join(args.sitemap)
+    if args.feed:
+        spider_args["feed_urls"] = ",".join(args.feed)
+    if args.allowed_domain:
+        spider_args["allowed_domains"] = ",".join(args.allowed_domain)
+    if args.max_articles:
+        spider_args["max_articles"] = str(args.max_articles)
+    if args.no_follow:
+        spider_args["follow_links"] = "false"
+    settings = parse_settings(args.set)
+    if args.audit:
+        settings["NEWSCRAWL_CLEAN_AUDIT"] = "True"
+    output = args.output or default_output(run_id=args.run_id)
+    outcome = run_crawl(spider_args, settings, output=output, log_level=args.log_level)
+    print_outcome(outcome)
+    return 0 if outcome.returncode == 0 else 1
+
+
+def print_outcome(outcome: CrawlOutcome) -> None:
+    s = outcome.summary
+    print(f"output: {outcome.output}")
+    print(f"stats:  {outcome.stats_path}")
+    if s:
+        print(
+            f"pages fetched: {s.get('pages_fetched', 0)}  "
+            f"articles written: {s.get('articles_written', 0)}  "
+            f"finish: {s.get('finish_reason')}"
+        )
+        if s.get("dropped"):
+            print("dropped: " + ", ".join(f"{k}={v}" for k, v in s["dropped"].items()))
+        if s.get("errors"):
+            print("errors:  " + ", ".join(f"{k}={v}" for k, v in s["errors"].items()))
+        print(
+            f"template text removed: {s.get('chars_removed', 0)} chars "
+            f"({100 * s.get('removed_share', 0):.1f}% of extracted text)"
+        )

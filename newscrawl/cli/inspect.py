@@ -1,0 +1,188 @@
+"""Summarise, show or validate newscrawl JSONL files.
+
+`inspect PATH...` prints counts per domain and language, the date range, the median length
+and how many records carry authors and dates; `--show N` prints record N readably (with
+`--removed`, what cleaning removed and why); `--validate` checks every line against the
+record schema and names the bad ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from newscrawl.cli.common import CliError
+from newscrawl.core.jsonl import iter_jsonl
+from newscrawl.core.record import validate_record
+
+__all__ = ["add_arguments", "print_summary", "run", "summarize_files"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="JSONL files or directories of them"
+    )
+    parser.add_argument(
+        "--show",
+        type=int,
+        default=None,
+        metavar="N",
+        help="print record N (1-based, across the given files)",
+    )
+    parser.add_argument(
+        "--removed",
+        action="store_true",
+        help="with --show: also print what cleaning removed and why",
+    )
+    parser.add_argument(
+        "--validate", action="store_true", help="check every line against the record schema"
+    )
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.jsonl")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise CliError(f"no such file or directory: {path}")
+    if not files:
+        raise CliError("no JSONL files found")
+    return files
+
+
+def summarize_files(paths: list[Path]) -> dict[str, Any]:
+    """Counts and distributions over every record in `paths`."""
+    domains: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    words: list[int] = []
+    dates: list[str] = []
+    with_authors = with_dates = records = bad = 0
+    for path in _files(paths):
+        for _, obj, err in iter_jsonl(path):
+            if err or not isinstance(obj, dict):
+                bad += 1
+                continue
+            records += 1
+            domains[str(obj.get("domain"))] += 1
+            languages[str(obj.get("language") or "unknown")] += 1
+            if isinstance(obj.get("word_count"), int):
+                words.append(obj["word_count"])
+            if obj.get("authors"):
+                with_authors += 1
+            if obj.get("published"):
+                with_dates += 1
+                dates.append(str(obj["published"])[:10])
+    return {
+        "files": len(_files(paths)),
+        "records": records,
+        "unreadable_lines": bad,
+        "domains": dict(domains.most_common()),
+        "languages": dict(languages.most_common()),
+        "date_range": [min(dates), max(dates)] if dates else None,
+        "median_words": statistics.median(words) if words else 0,
+        "with_authors": with_authors / records if records else 0.0,
+        "with_published": with_dates / records if records else 0.0,
+    }
+
+
+def print_summary(s: dict[str, Any]) -> None:
+    print(
+        f"records: {s['records']} in {s['files']} file(s)"
+        + (f", {s['unreadable_lines']} unreadable line(s)" if s["unreadable_lines"] else "")
+    )
+    print("domains: " + (", ".join(f"{d} {n}" for d, n in s["domains"].items()) or "-"))
+    print("languages: " + (", ".join(f"{k} {n}" for k, n in s["languages"].items()) or "-"))
+    rng = s["date_range"]
+    print(f"published: {rng[0]} .. {rng[1]}" if rng else "published: -")
+    print(f"median length: {s['median_words']:g} words")
+    print(
+        f"with authors: {100 * s['with_authors']:.0f}%   "
+        f"with published date: {100 * s['with_published']:.0f}%"
+    )
+
+
+def _show(paths: list[Path], n: int, removed: bool) -> None:
+    if n < 1:
+        raise CliError("--show takes a record number >= 1", code=2)
+    seen = 0
+    for path in _files(paths):
+        for line_no, obj, err in iter_jsonl(path):
+            if err or not isinstance(obj, dict):
+                continue
+            seen += 1
+            if seen == n:
+                _print_record(obj, f"{path}:{line_no}", removed)
+                return
+    raise CliError(f"only {seen} record(s); there is no record {n}")
+
+
+def _print_record(rec: dict[str, Any], where: str, removed: bool) -> None:
+    print(f"# record at {where}")
+    for key in (
+        "title",
+        "url",
+        "canonical_url",
+        "domain",
+        "authors",
+        "published",
+        "modified",
+        "language",
+        "tags",
+        "word_count",
+        "fetched_at",
+        "fingerprint",
+        "source",
+    ):
+        value = rec.get(key)
+        if isinstance(value, list):
+            value = ", ".join(map(str, value)) or "-"
+        print(f"{key:>14}: {value if value not in (None, '') else '-'}")
+    print()
+    for para in str(rec.get("text", "")).split("\n\n"):
+        print(textwrap.fill(para, width=88))
+        print()
+    if not removed:
+        return
+    entries = rec.get("removed")
+    if entries is None:
+        print(
+            "(this record carries no audit trail: crawl with --audit or "
+            "-s NEWSCRAWL_CLEAN_AUDIT=True)"
+        )
+        return
+    print(f"# removed by cleaning: {len(entries)} block(s)")
+    for entry in entries:
+        print(f"- [{entry.get('rule')}] #{entry.get('index')}: {entry.get('text')}")
+
+
+def _validate(paths: list[Path]) -> int:
+    bad = total = 0
+    for path in _files(paths):
+        for line_no, obj, err in iter_jsonl(path):
+            total += 1
+            problems = [err] if err else validate_record(obj)
+            if problems:
+                bad += 1
+                for problem in problems:
+                    print(f"{path}:{line_no}: {problem}")
+    print(f"{total - bad} of {total} line(s) valid")
+    return 1 if bad else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.validate:
+        return _validate(args.paths)
+    if args.show is not None:
+        _show(args.paths, args.show, args.removed)
+        return 0
+    if args.removed:
+        raise CliError("--removed goes with --show N", code=2)
+    print_summary(summarize_files(args.paths))
+    return 0

@@ -1,0 +1,170 @@
+"""Site-level cleaning: turn page extractions into records with each site's template removed.
+
+Order independence comes from holding back a new site's first pages: until the site's model
+has seen `hold_pages` pages (or a saved model is loaded warm from a previous run), its
+article pages wait; then all of them are cleaned with the same evidence. Held pages are
+`PageExtraction`s, which carry no HTML, so the cost is bounded by `hold_pages` per site and
+`max_held` overall; `max_held` and `flush()` release early rather than ever stall a crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newscrawl.core.templates import SiteModel, SiteModelStore, page_id
+from newscrawl.core.types import Block, PageExtraction
+from newscrawl.core.urls import registered_domain
+
+__all__ = ["HOLD_PAGES", "MAX_HELD", "CleanResult", "Cleaner"]
+
+logger = logging.getLogger(__name__)
+
+# Pages of a new site held back until its model can tell template from content. Template
+# segments repeat on nearly every page, so a dozen pages give MIN_PAGES-fold evidence even for
+# per-section boxes; more would delay a small site's first records for little gain.
+HOLD_PAGES = 12
+# Held pages across all sites; beyond it the site with most held pages is released early so a
+# crawl of many new sites at once stays bounded in memory (a held page is ~10-50 kB).
+MAX_HELD = 400
+
+
+@dataclass(slots=True)
+class CleanResult:
+    """The outcome for one page: a record, or the reason it was dropped."""
+
+    token: Any
+    record_page: PageExtraction | None = None
+    kept: list[Block] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    drop_reason: str | None = None
+    chars_removed: int = 0
+    fetched_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.drop_reason is None
+
+
+@dataclass(slots=True)
+class _Held:
+    token: Any
+    page: PageExtraction
+    fetched_at: datetime | None
+
+
+class Cleaner:
+    """Feed page extractions in with `add`; get results out as soon as they are decided."""
+
+    def __init__(
+        self,
+        *,
+        state_dir: Path | None = None,
+        hold_pages: int = HOLD_PAGES,
+        max_held: int = MAX_HELD,
+        max_sites: int = 256,
+    ) -> None:
+        if hold_pages < 0:
+            raise ValueError("hold_pages must be >= 0")
+        if max_held < 0:
+            raise ValueError("max_held must be >= 0")
+        self.hold_pages = hold_pages
+        self.max_held = max_held
+        self.models = SiteModelStore(state_dir, max_sites=max_sites)
+        self._held: OrderedDict[str, list[_Held]] = OrderedDict()
+        self._held_count = 0
+        self._warm: set[str] = set()
+
+    @property
+    def held(self) -> int:
+        """Pages currently waiting for their site's model."""
+        return self._held_count
+
+    def add(
+        self, page: PageExtraction, token: Any = None, fetched_at: datetime | None = None
+    ) -> list[CleanResult]:
+        """Learn from `page` and return every result this makes decidable (maybe none)."""
+        site = registered_domain(page.url)
+        model = self.models.get(site)
+        if model.observe(page):
+            self.models.touch(site)
+        if page.error or page.page_type != "article":
+            return [self._drop(token, page, page.error or "not_article", fetched_at)]
+        if site in self._warm or self._is_warm(model):
+            self._warm.add(site)
+            out = self._release(site)
+            out.append(self._finish(_Held(token, page, fetched_at), model))
+            return out
+        self._held.setdefault(site, []).append(_Held(token, page, fetched_at))
+        self._held_count += 1
+        if self._held_count > self.max_held:
+            biggest = max(self._held, key=lambda s: len(self._held[s]))
+            return self._release(biggest)
+        return []
+
+    def flush(self, site: str | None = None) -> list[CleanResult]:
+        """Decide every held page (of one site, or all): the crawl ended or must not wait."""
+        sites = [site] if site is not None else list(self._held)
+        out: list[CleanResult] = []
+        for s in sites:
+            out.extend(self._release(s))
+        return out
+
+    def close(self) -> None:
+        """Persist every model that learned something."""
+        self.models.save_all()
+
+    def _is_warm(self, model: SiteModel) -> bool:
+        return model.pages >= self.hold_pages
+
+    def _release(self, site: str) -> list[CleanResult]:
+        held = self._held.pop(site, [])
+        self._held_count -= len(held)
+        if not held:
+            return []
+        model = self.models.get(site)
+        return [self._finish(h, model) for h in held]
+
+    def _finish(self, held: _Held, model: SiteModel) -> CleanResult:
+        page = held.page
+        pid = page_id(page)
+        kept: list[Block] = []
+        removed: list[dict[str, Any]] = []
+        title_key = _title_key(page)
+        for index, block in enumerate(page.blocks):
+            rule = model.verdict(block, pid)
+            if rule is None and index == 0 and block.key == title_key:
+                rule = "title_repeat"
+            if rule is None:
+                kept.append(block)
+            else:
+                removed.append({"index": index, "text": block.text, "rule": rule})
+        chars_removed = sum(len(r["text"]) for r in removed)
+        if not kept:
+            result = self._drop(held.token, page, "template_only", held.fetched_at)
+            result.removed, result.chars_removed = removed, chars_removed
+            return result
+        return CleanResult(
+            token=held.token,
+            record_page=page,
+            kept=kept,
+            removed=removed,
+            chars_removed=chars_removed,
+            fetched_at=held.fetched_at or datetime.now(UTC),
+        )
+
+    @staticmethod
+    def _drop(
+        token: Any, page: PageExtraction, reason: str, fetched_at: datetime | None
+    ) -> CleanResult:
+        return CleanResult(token=token, record_page=page, drop_reason=reason, fetched_at=fetched_at)
+
+
+def _title_key(page: PageExtraction) -> int | None:
+    from newscrawl.core.text import segment_key
+
+    return segment_key(page.title) if page.title else None

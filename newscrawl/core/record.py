@@ -1,0 +1,105 @@
+"""The output record: its schema, how it is built from a cleaned page, and validation.
+
+The JSON Schema in `newscrawl/schema/record.schema.json` is the contract with downstream
+users (pandas, DuckDB, NLP); `build_record` is the only place records are made, so the key
+order and types are the same in every file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from newscrawl.core.text import fingerprint, word_count
+from newscrawl.core.types import Block, PageExtraction
+
+__all__ = ["RECORD_FIELDS", "build_record", "load_schema", "utc_iso", "validate_record"]
+
+RECORD_FIELDS = (
+    "url",
+    "canonical_url",
+    "domain",
+    "title",
+    "text",
+    "authors",
+    "published",
+    "modified",
+    "language",
+    "description",
+    "tags",
+    "image",
+    "word_count",
+    "fetched_at",
+    "fingerprint",
+    "source",
+)
+
+
+def utc_iso(moment: datetime | None = None) -> str:
+    """ISO 8601 UTC with a Z suffix and whole seconds, the form `fetched_at` uses."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_record(
+    page: PageExtraction,
+    blocks: list[Block],
+    *,
+    fetched_at: datetime,
+    source: str,
+    removed: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Assemble one record from a page and its kept blocks, in schema key order."""
+    text = "\n\n".join(b.text for b in blocks)
+    canonical = page.canonical_url or page.url
+    host = (urlsplit(canonical).hostname or urlsplit(page.url).hostname or "").lower()
+    record: dict[str, Any] = {
+        "url": page.url,
+        "canonical_url": canonical,
+        "domain": host.removeprefix("www.") or urlsplit(canonical).scheme,
+        "title": page.title,
+        "text": text,
+        "authors": list(page.authors),
+        "published": page.published,
+        "modified": page.modified,
+        "language": page.language,
+        "description": page.description,
+        "tags": list(page.tags),
+        "image": page.image,
+        "word_count": word_count(text),
+        "fetched_at": utc_iso(fetched_at),
+        "fingerprint": fingerprint(text),
+        "source": source,
+    }
+    if removed is not None:
+        record["removed"] = removed
+    return record
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The record JSON Schema shipped with the package."""
+    text = resources.files("newscrawl.schema").joinpath("record.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema())
+
+
+def validate_record(record: Any) -> list[str]:
+    """Schema violations of one record as readable messages (empty when valid)."""
+    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.path))
+    messages = []
+    for err in errors:
+        where = "/".join(str(p) for p in err.path) or "(record)"
+        messages.append(f"{where}: {err.message}")
+    return messages

@@ -1,0 +1,235 @@
+"""Per-site template model: what a site repeats across its pages, and its cross-references.
+
+A promo line, a newsletter pitch or a "Previous article" label is template because the site
+prints it on many unrelated pages. A teaser is different: its headline or excerpt belongs to
+one other page of the site. The model keeps both kinds of evidence per registered domain:
+
+- `counts`: for each segment key, on how many of the site's pages it appears (anywhere in
+  the DOM, nav and footer included, because the census runs before extraction);
+- `refs`: for each headline, description or lead paragraph of a page, and each anchor text
+  of an internal link, which page it belongs to.
+
+A block is removed only on evidence: repeated on enough of the site's pages, or identical to
+another page's headline/excerpt, or link text that points at another page of the site.
+Everything is bounded: segments per site, references per site, sites held in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newscrawl.core.text import segment_key
+from newscrawl.core.types import Block, PageExtraction
+from newscrawl.core.urls import url_key
+
+__all__ = [
+    "LONG_SEGMENT_CHARS",
+    "MIN_PAGES",
+    "MIN_SHARE",
+    "SiteModel",
+    "SiteModelStore",
+]
+
+logger = logging.getLogger(__name__)
+
+# A segment is template only once it was seen on this many distinct pages of the site: a
+# sentence two articles share (a quote, a press-release line) must survive, so two is not enough.
+MIN_PAGES = 3
+# ...and on at least this share of the site's pages. Promos and labels sit on (nearly) every
+# page; a fifth still catches per-section boxes while content repeats far more rarely.
+MIN_SHARE = 0.2
+# Long segments are where real sentences live; they must be site-wide (half the pages) before
+# they count as template, so a quote several articles share keeps its place.
+LONG_SEGMENT_CHARS = 160
+LONG_MIN_SHARE = 0.5
+# A block whose text is at least this share link text pointing at another page of the same
+# site is a teaser or navigation, not prose (inline links in prose are a small share).
+TEASER_LINK_SHARE = 0.8
+# Caps that bound one site's model in memory and on disk; when a cap is hit, segments seen on a
+# single page go first (they are the vast majority and carry no template evidence).
+MAX_SEGMENTS_PER_SITE = 50_000
+MAX_REFS_PER_SITE = 50_000
+# Distinct pages remembered per site, so a page crawled again is not counted twice.
+MAX_PAGE_IDS_PER_SITE = 20_000
+MODEL_VERSION = 1
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class SiteModel:
+    """Evidence about one site's template, learned from its pages."""
+
+    site: str
+    pages: int = 0
+    counts: dict[int, int] = field(default_factory=dict)
+    refs: dict[int, int] = field(default_factory=dict)  # text key -> owning page id
+    page_ids: dict[int, None] = field(default_factory=dict)
+
+    def observe(self, page: PageExtraction) -> bool:
+        """Count one page's segments and references; False if this page was already counted."""
+        pid = page_id(page)
+        if pid in self.page_ids:
+            return False
+        self.page_ids[pid] = None
+        if len(self.page_ids) > MAX_PAGE_IDS_PER_SITE:
+            self.page_ids.pop(next(iter(self.page_ids)))
+        self.pages += 1
+        counts = self.counts
+        for key in page.page_keys:
+            counts[key] = counts.get(key, 0) + 1
+        if len(counts) > MAX_SEGMENTS_PER_SITE:
+            self._prune_counts()
+        refs = self.refs
+        for text_key, target in page.anchors:
+            _add_ref(refs, text_key, target)
+        if page.page_type == "article":
+            for text in (page.title, page.description):
+                if text:
+                    _add_ref(refs, segment_key(text), pid)
+            if page.blocks:
+                _add_ref(refs, page.blocks[0].key, pid)
+        if len(refs) > MAX_REFS_PER_SITE:
+            for key in list(refs)[: len(refs) - MAX_REFS_PER_SITE]:
+                del refs[key]
+        return True
+
+    def verdict(self, block: Block, pid: int) -> str | None:
+        """Why `block` of page `pid` is not article text, or None to keep it."""
+        if block.links_internal and block.link_share >= TEASER_LINK_SHARE:
+            return "teaser_link"
+        owner = self.refs.get(block.key)
+        # A text owned by several pages (owner -1) proves nothing here; only counts can.
+        if owner is not None and owner >= 0 and owner != pid:
+            return "teaser_reference"
+        seen = self.counts.get(block.key, 0)
+        if seen >= MIN_PAGES and self.pages:
+            share = seen / self.pages
+            needed = LONG_MIN_SHARE if len(block.text) >= LONG_SEGMENT_CHARS else MIN_SHARE
+            if share >= needed:
+                return "site_template"
+        return None
+
+    def _prune_counts(self) -> None:
+        singles = [k for k, v in self.counts.items() if v <= 1]
+        for key in singles:
+            del self.counts[key]
+        if len(self.counts) > MAX_SEGMENTS_PER_SITE:
+            ranked = sorted(self.counts.items(), key=lambda kv: kv[1], reverse=True)
+            self.counts = dict(ranked[: MAX_SEGMENTS_PER_SITE // 2])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": MODEL_VERSION,
+            "site": self.site,
+            "pages": self.pages,
+            "counts": {str(k): v for k, v in self.counts.items() if v > 1},
+            "refs": {str(k): v for k, v in self.refs.items()},
+            "page_ids": [str(k) for k in self.page_ids],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SiteModel:
+        if data.get("version") != MODEL_VERSION:
+            raise ValueError(f"unsupported model version {data.get('version')!r}")
+        return cls(
+            site=str(data["site"]),
+            pages=int(data["pages"]),
+            counts={int(k): int(v) for k, v in data["counts"].items()},
+            refs={int(k): int(v) for k, v in data["refs"].items()},
+            page_ids={int(k): None for k in data["page_ids"]},
+        )
+
+
+def _add_ref(refs: dict[int, int], key: int, owner: int) -> None:
+    current = refs.get(key)
+    if current is None:
+        refs[key] = owner
+    elif current != owner:
+        refs[key] = -1  # the same text points at several pages: a label, owned by none
+
+
+def page_id(page: PageExtraction) -> int:
+    """Identity of the article a page shows (its canonical URL, folded like the dedup key)."""
+    return segment_key(url_key(page.canonical_url or page.url))
+
+
+class SiteModelStore:
+    """Site models by site key: an LRU of at most `max_sites` in memory, the rest on disk.
+
+    Models persist as `<state_dir>/templates/<site>.json`; a corrupt file is logged and the
+    model rebuilt from scratch, because losing learned evidence costs little and a crawl that
+    dies on a bad cache file costs a lot.
+    """
+
+    def __init__(self, state_dir: Path | None = None, max_sites: int = 256) -> None:
+        if max_sites < 1:
+            raise ValueError("max_sites must be >= 1")
+        self.dir = state_dir / "templates" if state_dir is not None else None
+        self.max_sites = max_sites
+        self._models: OrderedDict[str, SiteModel] = OrderedDict()
+        self._dirty: set[str] = set()
+        self.loaded_from_disk = 0
+        self.corrupt_files = 0
+
+    def get(self, site: str) -> SiteModel:
+        model = self._models.get(site)
+        if model is not None:
+            self._models.move_to_end(site)
+            return model
+        model = self._load(site) or SiteModel(site=site)
+        self._models[site] = model
+        while len(self._models) > self.max_sites:
+            old_site, old = self._models.popitem(last=False)
+            self._save(old_site, old)
+        return model
+
+    def touch(self, site: str) -> None:
+        self._dirty.add(site)
+
+    def save_all(self) -> None:
+        for site, model in self._models.items():
+            self._save(site, model)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def _path(self, site: str) -> Path | None:
+        if self.dir is None:
+            return None
+        return self.dir / f"{_SAFE_NAME.sub('_', site) or '_'}.json"
+
+    def _load(self, site: str) -> SiteModel | None:
+        path = self._path(site)
+        if path is None or not path.exists():
+            return None
+        try:
+            model = SiteModel.from_json(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self.corrupt_files += 1
+            logger.warning("template model %s is unreadable (%s); rebuilding it", path, exc)
+            return None
+        self.loaded_from_disk += 1
+        return model
+
+    def _save(self, site: str, model: SiteModel) -> None:
+        path = self._path(site)
+        if path is None or site not in self._dirty:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(model.to_json(), fh, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._dirty.discard(site)

@@ -1,0 +1,42 @@
+"""Text normalisation and hashing shared by extraction and the template model.
+
+Segments are compared by a key of their normalised text, so the same promo renders the same
+key whatever its whitespace, case or trailing punctuation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = ["fingerprint", "normalize", "segment_key", "word_count"]
+
+_WS = re.compile(r"\s+")
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+# CJK scripts write words without spaces: count each ideograph or kana as one token.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+
+
+def normalize(text: str) -> str:
+    """Case-fold, NFKC and whitespace-collapse `text`, and trim punctuation at both ends."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _WS.sub(" ", text).strip()
+    return _EDGE_PUNCT.sub("", text)
+
+
+def segment_key(text: str) -> int:
+    """A stable 63-bit key for a segment's normalised text (stable across processes and runs)."""
+    digest = hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def fingerprint(text: str) -> str:
+    """Content hash of an article text: identical bodies under different URLs collide."""
+    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens (each CJK character counts as one)."""
+    return len(_WORD.findall(text))

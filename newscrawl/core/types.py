@@ -1,0 +1,56 @@
+"""Plain data passed between the cleaning stages.
+
+`PageExtraction` is what page-local extraction returns: it holds no HTML and no lxml objects,
+so it pickles cheaply across worker processes and costs little to hold back while a site's
+template model gathers evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Block", "PageExtraction"]
+
+
+@dataclass(slots=True)
+class Block:
+    """One candidate paragraph of article text, with the evidence the template model needs."""
+
+    text: str
+    key: int
+    kind: str = "p"  # p | h | li | quote | table | pre
+    link_share: float = 0.0  # share of the source element's text that is link text
+    links_internal: bool = False  # the link text points at other pages of the same site
+
+
+@dataclass(slots=True)
+class PageExtraction:
+    """Everything one page yields on its own, before site-level template cleaning."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    site_name: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    # Keys of every visible text segment of the page (nav, footer, promos included): the
+    # evidence from which the site's template model learns what the site repeats.
+    page_keys: tuple[int, ...] = ()
+    # (anchor-text key, target-URL key) of links to other pages of the same site: a block whose
+    # text is another page's headline is a teaser, in any language.
+    anchors: tuple[tuple[int, int], ...] = ()
+    page_type: str = "article"  # article | listing | other
+    page_type_reason: str = ""
+    raw_chars: int = 0  # visible text characters of the whole page
+    error: str | None = None  # snake_case reason when nothing usable came out
+
+    @property
+    def text(self) -> str:
+        """The article body: the blocks' text, paragraphs separated by a blank line."""
+        return "\n\n".join(b.text for b in self.blocks)

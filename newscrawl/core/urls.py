@@ -1,0 +1,65 @@
+"""URL identity: which site a URL belongs to and when two URLs name the same article.
+
+Tracking parameters, fragments, `www.`, AMP variants and scheme differ between links to one
+article; `url_key` folds them so the dedup store sees one article once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import extract_domain, normalize_url
+
+__all__ = ["canonicalize", "registered_domain", "same_site", "url_key"]
+
+_AMP_PATH = re.compile(r"(/amp/?$|\.amp(?=\.html?$)|/amp(?=/))", re.IGNORECASE)
+_AMP_QUERY = frozenset(["amp", "outputtype", "output"])
+
+
+def canonicalize(url: str) -> str:
+    """Normalised absolute URL: lowercase host, no fragment, no tracking parameters."""
+    try:
+        # Non-strict mode keeps real query parameters (article ids) and drops known trackers.
+        return str(normalize_url(url)).split("#", 1)[0]
+    except Exception:  # courlan raises on malformed hosts; keep the raw URL as its own identity
+        return url.split("#", 1)[0]
+
+
+def registered_domain(url: str) -> str:
+    """The site a URL belongs to: its registered domain, or host:port for IPs and bare hosts."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        # Saved pages without a URL: the files of one directory are treated as one site.
+        return "file:" + parts.path.rsplit("/", 1)[0]
+    host = (parts.hostname or "").lower()
+    if not host:
+        return ""
+    try:
+        ipaddress.ip_address(host)
+        is_ip = True
+    except ValueError:
+        is_ip = False
+    if is_ip or "." not in host:
+        return f"{host}:{parts.port}" if parts.port else host
+    domain = extract_domain(url, fast=True)
+    return str(domain) if domain else host.removeprefix("www.")
+
+
+def same_site(url: str, site: str) -> bool:
+    """True when `url` belongs to the site key `site` (see `registered_domain`)."""
+    return registered_domain(url) == site
+
+
+def url_key(url: str) -> str:
+    """Identity of the article behind a URL: scheme, `www.`, AMP and tracking folded away."""
+    parts = urlsplit(canonicalize(url))
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("amp.")
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _AMP_QUERY]
+    return urlunsplit(("", host, path, urlencode(sorted(query)), "")).lstrip("/")

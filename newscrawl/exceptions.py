@@ -1,0 +1,21 @@
+"""The project's exception hierarchy: one base class, named so it never shadows Scrapy's."""
+
+from __future__ import annotations
+
+__all__ = ["ConfigError", "InputError", "NewscrawlError", "StateError"]
+
+
+class NewscrawlError(Exception):
+    """Base class of every error newscrawl raises on purpose."""
+
+
+class ConfigError(NewscrawlError):
+    """A setting, argument or sources file has a bad value; the message names it."""
+
+
+class InputError(NewscrawlError):
+    """An input file or page cannot be used; the message says which and why."""
+
+
+class StateError(NewscrawlError):
+    """Persistent state is unreadable; callers log it and rebuild."""

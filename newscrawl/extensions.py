@@ -1,0 +1,114 @@
+"""StatsFile: write `<output>.stats.json` beside the JSONL when a crawl closes.
+
+The summary answers what people ask of a run first (how many pages, how many articles, what
+was dropped and why, which errors) and keeps Scrapy's full stats beneath for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+__all__ = ["StatsFile", "summarize_stats"]
+
+logger = logging.getLogger(__name__)
+
+_ERROR_PREFIXES = {
+    "downloader/exception_type_count/": "download",
+    "httperror/response_ignored_status_count/": "http",
+    "spider_exceptions/": "spider",
+    "retry/reason_count/": "retry",
+    "robotstxt/forbidden": "robots",
+}
+
+
+def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """Condense Scrapy stats into the run summary newscrawl documents."""
+    dropped = {
+        k.removeprefix("newscrawl/dropped/"): v
+        for k, v in stats.items()
+        if k.startswith("newscrawl/dropped/")
+    }
+    errors: dict[str, int] = {}
+    for key, value in stats.items():
+        for prefix, kind in _ERROR_PREFIXES.items():
+            if key.startswith(prefix) and isinstance(value, int):
+                name = key.removeprefix(prefix).rsplit(".", 1)[-1] or kind
+                label = f"{kind}/{name}" if name != kind and prefix.endswith("/") else kind
+                errors[label] = errors.get(label, 0) + value
+    chars_in = int(stats.get("newscrawl/clean/chars_out", 0)) + int(
+        stats.get("newscrawl/clean/chars_removed", 0)
+    )
+    return {
+        "output": stats.get("newscrawl/writer/path"),
+        "finish_reason": stats.get("finish_reason"),
+        "start_time": _iso(stats.get("start_time")),
+        "finish_time": _iso(stats.get("finish_time")),
+        "elapsed_seconds": stats.get("elapsed_time_seconds"),
+        "requests": stats.get("downloader/request_count", 0),
+        "pages_fetched": stats.get("downloader/response_count", 0),
+        "html_pages": stats.get("newscrawl/spider/pages", 0),
+        "pages_cleaned": stats.get("newscrawl/clean/pages", 0),
+        "articles_written": stats.get("newscrawl/writer/written", 0),
+        "dropped": dict(sorted(dropped.items())),
+        "errors": dict(sorted(errors.items())),
+        "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
+        "chars_kept": stats.get("newscrawl/clean/chars_out", 0),
+        "removed_share": round(stats.get("newscrawl/clean/chars_removed", 0) / chars_in, 4)
+        if chars_in
+        else 0.0,
+        "removed_by_rule": {
+            k.removeprefix("newscrawl/clean/removed/"): v
+            for k, v in sorted(stats.items())
+            if k.startswith("newscrawl/clean/removed/")
+        },
+    }
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class StatsFile:
+    """Write the run summary and full stats as JSON next to the output file.
+
+    Settings: NEWSCRAWL_STATS_FILE_ENABLED.
+    Stats read: newscrawl/writer/path (set by JsonlWriterPipeline).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatsFile:
+        if not crawler.settings.getbool("NEWSCRAWL_STATS_FILE_ENABLED"):
+            raise NotConfigured("NEWSCRAWL_STATS_FILE_ENABLED is off")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Any = None, reason: str = "") -> None:
+        assert self.crawler.stats is not None
+        stats = dict(self.crawler.stats.get_stats())
+        stats.setdefault("finish_reason", reason)
+        output = stats.get("newscrawl/writer/path")
+        if not output:
+            return
+        path = Path(
+            f"{output}.stats.json"
+            if not str(output).endswith(".jsonl")
+            else str(output)[: -len(".jsonl")] + ".stats.json"
+        )
+        payload = {
+            "summary": summarize_stats(stats),
+            "stats": {k: _iso(v) for k, v in sorted(stats.items())},
+        }
+        path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+        logger.info("run summary written to %s", path)

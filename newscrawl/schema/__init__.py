@@ -1,0 +1,1 @@
+"""Data files: the record JSON Schema."""

@@ -1,0 +1,78 @@
+"""Scrapy settings for newscrawl: the Scrapy defaults we change, then one block per component.
+
+Every `NEWSCRAWL_*` setting is declared here with its default and a one-line comment; the
+components read them through `from_crawler` and nowhere else.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# --- Politeness: a news crawler runs unattended against other people's servers. ---
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newscrawl/0.1 (news archiving crawler; set USER_AGENT to add a contact address)"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.25
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # no article page is larger; bigger bodies are dropped
+DOWNLOAD_WARNSIZE = 3 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEPTH_LIMIT = 8  # news sites reach articles within a few clicks; deeper is calendars and traps
+DEPTH_PRIORITY = 1  # breadth-first: section fronts before archive depths
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Held-back pages of new sites keep their responses active in the scraper until the site's
+# template model is ready; Scrapy's 5 MB default would pause downloads before it is.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.CleaningPipeline": 300,
+    "newscrawl.pipelines.ValidationPipeline": 500,
+    "newscrawl.pipelines.DedupPipeline": 600,
+    "newscrawl.pipelines.JsonlWriterPipeline": 900,
+}
+EXTENSIONS = {
+    "newscrawl.extensions.StatsFile": 900,
+}
+
+# --- Output (JsonlWriterPipeline, StatsFile) ---
+NEWSCRAWL_OUTPUT = ""  # explicit JSONL path; default output/<spider>/<YYYY-MM-DD>/<run-id>.jsonl
+NEWSCRAWL_OUTPUT_DIR = "output"  # root of the default output layout
+NEWSCRAWL_RUN_ID = ""  # run id for the default file name; empty: UTC start time
+NEWSCRAWL_WRITER_ENABLED = True  # write records as JSON Lines
+NEWSCRAWL_STATS_FILE_ENABLED = True  # write <output>.stats.json beside the JSONL at close
+
+# --- State (template models, seen stores) ---
+NEWSCRAWL_STATE_DIR = ".newscrawl"  # persistent state directory, relative to the working dir
+
+# --- Cleaning (CleaningPipeline) ---
+NEWSCRAWL_CLEAN_ENABLED = True  # run the cleaning stage on RawPage items
+NEWSCRAWL_CLEAN_HOLD_PAGES = 12  # pages of a new site held until its template model is ready
+NEWSCRAWL_CLEAN_MAX_HELD = 400  # held pages across all sites before early release
+NEWSCRAWL_CLEAN_MAX_SITES = 256  # site template models kept in memory (LRU, rest on disk)
+NEWSCRAWL_CLEAN_PERSIST = True  # save/load template models under NEWSCRAWL_STATE_DIR
+NEWSCRAWL_CLEAN_AUDIT = False  # add a "removed" list (text, rule) to every record
+NEWSCRAWL_CLEAN_MIN_WORDS = 30  # articles shorter than this are dropped as too_short
+NEWSCRAWL_CLEAN_WORKERS = 0  # worker processes for extraction; 0: one per core, 1: inline
+NEWSCRAWL_CLEAN_TIMEOUT = 60.0  # seconds one page may take in a worker before it is killed
+
+# --- Validation (ValidationPipeline) ---
+NEWSCRAWL_VALIDATE_ENABLED = True  # check each record against the JSON Schema
+
+# --- Deduplication (DedupPipeline) ---
+NEWSCRAWL_DEDUP_ENABLED = True  # drop a second record of the same article within a run
+
+# --- Spider (NewsSpider) ---
+NEWSCRAWL_MAX_ARTICLES = 0  # stop after this many records are written; 0: no cap

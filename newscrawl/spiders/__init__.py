@@ -1,0 +1,1 @@
+"""Spiders: fetch pages and yield them raw; no text cleaning happens here."""

@@ -1,0 +1,221 @@
+"""The generic `news` spider: discover article pages of one or more sites and yield them raw.
+
+It starts from home/section pages, sitemaps (incl. indexes and robots.txt) and RSS/Atom feeds,
+follows links within the allowed domains and yields every HTML page as a `RawPage`. Telling
+articles from listing pages and cleaning them is the cleaning stage's job: listing pages still
+teach the site's template model what the site repeats.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+from newscrawl.core.pagetype import looks_like_listing_url
+from newscrawl.items import RawPage
+from newscrawl.spiders.discovery import parse_feed, parse_sitemap
+
+__all__ = ["NewsSpider"]
+
+# Article-looking links are fetched before listing pages so that `max_articles` is reached
+# with few wasted requests; listings still come first for discovery at equal depth.
+ARTICLE_PRIORITY = 10
+_SKIP_EXTENSIONS = [
+    "pdf",
+    "zip",
+    "gz",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "svg",
+    "mp3",
+    "mp4",
+    "avi",
+    "mov",
+    "css",
+    "js",
+    "json",
+    "ico",
+    "woff",
+    "woff2",
+    "ttf",
+    "xml",
+    "rss",
+    "atom",
+]
+
+
+def _split(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [v.strip() for v in value if v.strip()]
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl news sites from start pages, sitemaps and feeds.
+
+    Arguments (``-a name=value``; lists are comma-separated): ``start_urls``,
+    ``sitemap_urls``, ``feed_urls``, ``allowed_domains`` (default: the domains of all given
+    URLs), ``max_articles`` (default: ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default
+    true; false fetches only what sitemaps and feeds list).
+
+    Stats: ``newscrawl/spider/pages``, ``newscrawl/spider/skipped/<reason>``,
+    ``newscrawl/spider/sitemap_urls``, ``newscrawl/spider/feed_urls``.
+    Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item).
+    """
+
+    name = "news"
+
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        sitemap_urls: str | list[str] | None = None,
+        feed_urls: str | list[str] | None = None,
+        allowed_domains: str | list[str] | None = None,
+        max_articles: str | int | None = None,
+        follow_links: str | bool = True,
+        source: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = _split(start_urls)
+        self.sitemap_urls = _split(sitemap_urls)
+        self.feed_urls = _split(feed_urls)
+        if not (self.start_urls or self.sitemap_urls or self.feed_urls):
+            raise ValueError("news spider needs start_urls, sitemap_urls or feed_urls")
+        for url in self.start_urls + self.sitemap_urls + self.feed_urls:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        domains = _split(allowed_domains) or sorted(
+            {
+                (urlsplit(u).hostname or "").removeprefix("www.")
+                for u in self.start_urls + self.sitemap_urls + self.feed_urls
+            }
+        )
+        self.allowed_domains = domains
+        self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        if self.max_articles is not None and self.max_articles < 0:
+            raise ValueError("max_articles must be >= 0")
+        self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
+        self.source = source or self.name
+        self.link_extractor = LinkExtractor(
+            allow_domains=domains, deny_extensions=_SKIP_EXTENSIONS, unique=True
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.sitemap_urls:
+            yield scrapy.Request(url, callback=self.parse_sitemap, priority=20)
+        for url in self.feed_urls:
+            yield scrapy.Request(url, callback=self.parse_feed, priority=20)
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, priority=15)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Yield the page as a RawPage and follow its links within the allowed domains."""
+        stats = self.crawler.stats
+        if not isinstance(response, HtmlResponse):
+            if isinstance(response, XmlResponse) or _looks_like_xml(response):
+                yield from self.parse_sitemap(response)
+                yield from self.parse_feed(response)
+                return
+            stats.inc_value("newscrawl/spider/skipped/non_html")
+            self.logger.info(
+                "skipping non-HTML response %s (%s)",
+                response.url,
+                response.headers.get("Content-Type", b"").decode("latin-1"),
+            )
+            return
+        try:
+            html = response.text
+        except (UnicodeDecodeError, LookupError):
+            stats.inc_value("newscrawl/spider/skipped/undecodable")
+            return
+        stats.inc_value("newscrawl/spider/pages")
+        yield RawPage(
+            url=response.url,
+            html=html,
+            status=response.status,
+            fetched_at=datetime.now(UTC),
+            headers=_headers(response),
+            source=self.source,
+            hints=dict(response.meta.get("newscrawl_hints") or {}),
+        )
+        if not self.follow_links:
+            return
+        for link in self.link_extractor.extract_links(response):
+            priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
+            yield scrapy.Request(link.url, callback=self.parse, priority=priority)
+
+    def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, priority=20)
+            return
+        body = _sitemap_body(response)
+        if body is None:
+            self.crawler.stats.inc_value("newscrawl/spider/skipped/bad_sitemap")
+            return
+        kind, entries = parse_sitemap(body, response.url)
+        for entry in entries:
+            if kind == "sitemapindex":
+                yield scrapy.Request(entry.url, callback=self.parse_sitemap, priority=20)
+            else:
+                self.crawler.stats.inc_value("newscrawl/spider/sitemap_urls")
+                hints = {"lastmod": entry.lastmod, "published": entry.published}
+                yield scrapy.Request(
+                    entry.url,
+                    callback=self.parse,
+                    priority=ARTICLE_PRIORITY,
+                    meta={"newscrawl_hints": hints},
+                )
+
+    def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """Request every item of an RSS or Atom feed."""
+        for entry in parse_feed(response.body, response.url):
+            self.crawler.stats.inc_value("newscrawl/spider/feed_urls")
+            hints = {"lastmod": entry.lastmod, "published": entry.published}
+            yield scrapy.Request(
+                entry.url,
+                callback=self.parse,
+                priority=ARTICLE_PRIORITY,
+                meta={"newscrawl_hints": hints},
+            )
+
+
+def _looks_like_xml(response: Response) -> bool:
+    if not isinstance(response, TextResponse):
+        return response.body[:2] == b"\x1f\x8b"
+    return response.body.lstrip()[:5] == b"<?xml"
+
+
+def _sitemap_body(response: Response) -> bytes | None:
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return gunzip(body, max_size=50 * 1024 * 1024)
+        except (OSError, ValueError, gzip.BadGzipFile):
+            return None
+    return body
+
+
+def _headers(response: Response) -> dict[str, str]:
+    out = {}
+    for name in (b"Content-Type", b"Last-Modified", b"ETag", b"Content-Language"):
+        value = response.headers.get(name)
+        if value:
+            out[name.decode()] = value.decode("latin-1")
+    return out
