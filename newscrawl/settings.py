@@ -35,6 +35,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # template model is ready; Scrapy's 5 MB default would pause downloads before it is.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {

@@ -21,6 +21,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl.core.pagetype import looks_like_listing_url
+from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import parse_feed, parse_sitemap
 
@@ -111,9 +112,9 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("max_articles must be >= 0")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         self.source = source or self.name
-        self.link_extractor = LinkExtractor(
-            allow_domains=domains, deny_extensions=_SKIP_EXTENSIONS, unique=True
-        )
+        # Domains are matched on the host here, not by LinkExtractor (which compares them
+        # with host:port and so rejects every link of a site served on a port).
+        self.link_extractor = LinkExtractor(deny_extensions=_SKIP_EXTENSIONS, unique=True)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
@@ -156,8 +157,14 @@ class NewsSpider(scrapy.Spider):
         if not self.follow_links:
             return
         for link in self.link_extractor.extract_links(response):
+            if not self._allowed(link.url):
+                continue
             priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
-            yield scrapy.Request(link.url, callback=self.parse, priority=priority)
+            yield scrapy.Request(canonicalize(link.url), callback=self.parse, priority=priority)
+
+    def _allowed(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
