@@ -92,8 +92,10 @@ class Cleaner:
         model = self.models.get(site)
         if model.observe(page):
             self.models.touch(site)
-        if page.error or page.page_type != "article":
-            return [self._drop(token, page, page.error or "not_article", fetched_at)]
+        if page.page_type != "article" and page.error in (None, "extraction_empty"):
+            return [self._drop(token, page, "not_article", fetched_at)]
+        if page.error:
+            return [self._drop(token, page, page.error, fetched_at)]
         if site in self._warm or self._is_warm(model):
             self._warm.add(site)
             out = self._release(site)

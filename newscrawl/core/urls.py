@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
@@ -33,7 +34,15 @@ def registered_domain(url: str) -> str:
     if parts.scheme == "file":
         # Saved pages without a URL: the files of one directory are treated as one site.
         return "file:" + parts.path.rsplit("/", 1)[0]
-    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return _site_of_host((parts.hostname or "").lower(), port)
+
+
+@lru_cache(maxsize=4096)
+def _site_of_host(host: str, port: int | None) -> str:
     if not host:
         return ""
     try:
@@ -42,8 +51,8 @@ def registered_domain(url: str) -> str:
     except ValueError:
         is_ip = False
     if is_ip or "." not in host:
-        return f"{host}:{parts.port}" if parts.port else host
-    domain = extract_domain(url, fast=True)
+        return f"{host}:{port}" if port else host
+    domain = extract_domain(f"http://{host}/")
     return str(domain) if domain else host.removeprefix("www.")
 
 

@@ -73,7 +73,7 @@ class JsonlWriterPipeline:
         max_articles = s.getint("NEWSCRAWL_MAX_ARTICLES")
         if max_articles < 0:
             raise ValueError(f"NEWSCRAWL_MAX_ARTICLES must be >= 0: {max_articles}")
-        spider_name = crawler.spidercls.name or "crawl"
+        spider_name = getattr(crawler.spidercls, "name", None) or "crawl"
         return cls(output_path(s, spider_name), crawler=crawler, max_articles=max_articles)
 
     def open_spider(self, spider: Any = None) -> None:

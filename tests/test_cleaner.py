@@ -1,0 +1,154 @@
+"""The site-level cleaner: template removal, teasers, order independence, persistence."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+
+import pytest
+from sitegen import Page, make_site
+
+from newscrawl.core.cleaner import Cleaner, CleanResult
+from newscrawl.core.extract import extract_page
+from newscrawl.core.templates import MIN_PAGES, SiteModel, SiteModelStore
+
+QUOTE = (
+    "We will not accept a plan that leaves the poorest districts behind, the mayor told the "
+    "packed hearing on Tuesday evening."
+)
+
+
+def clean_all(pages: list[Page], **kwargs: object) -> dict[str, CleanResult]:
+    cleaner = Cleaner(**kwargs)  # type: ignore[arg-type]
+    results: list[CleanResult] = []
+    for page in pages:
+        results += cleaner.add(extract_page(page.html, page.url), token=page.url)
+    results += cleaner.flush()
+    cleaner.close()
+    return {r.token: r for r in results}
+
+
+def text_of(result: CleanResult) -> str:
+    return "\n\n".join(b.text for b in result.kept)
+
+
+def test_promo_newsletter_and_teasers_removed_on_every_page_including_the_first() -> None:
+    pages = make_site(pages=12)
+    results = clean_all(pages)
+    assert len(results) == 12
+    for page in pages:
+        text = text_of(results[page.url])
+        assert "No time to read" not in text
+        assert "newsletter" not in text
+        assert "Previous Article" not in text and "Next Article" not in text
+        others = [p.title for p in pages if p is not page]
+        assert not any(title in text for title in others), page.url
+        for para in page.paragraphs:
+            assert para in text
+
+
+def test_quote_shared_by_two_articles_survives() -> None:
+    pages = make_site(pages=12, shared_quote=QUOTE)
+    results = clean_all(pages)
+    assert QUOTE in text_of(results[pages[0].url])
+    assert QUOTE in text_of(results[pages[1].url])
+
+
+def test_teasers_in_cyrillic_are_recognised_structurally() -> None:
+    pages = make_site(base="https://novosti.example.ru", pages=12, script="cyrillic", seed=3)
+    results = clean_all(pages)
+    for page in pages:
+        text = text_of(results[page.url])
+        assert "Получите краткое содержание" not in text
+        assert "Предыдущая статья" not in text
+        assert not any(p.title in text for p in pages if p is not page)
+        assert all(para in text for para in page.paragraphs)
+
+
+def test_same_output_whatever_the_order() -> None:
+    pages = make_site(pages=12, shared_quote=QUOTE)
+    forward = clean_all(pages)
+    shuffled = pages[:]
+    random.Random(5).shuffle(shuffled)
+    backward = clean_all(list(reversed(shuffled)))
+    assert {u: text_of(r) for u, r in forward.items()} == {
+        u: text_of(r) for u, r in backward.items()
+    }
+
+
+def test_first_pages_are_held_until_the_model_is_ready() -> None:
+    pages = make_site(pages=6)
+    cleaner = Cleaner(hold_pages=5)
+    released = [cleaner.add(extract_page(p.html, p.url), token=p.url) for p in pages[:4]]
+    assert all(r == [] for r in released) and cleaner.held == 4
+    out = cleaner.add(extract_page(pages[4].html, pages[4].url), token=pages[4].url)
+    assert [r.token for r in out] == [p.url for p in pages[:5]]
+    # Warm now: the next page is decided at once.
+    assert len(cleaner.add(extract_page(pages[5].html, pages[5].url), token="x")) == 1
+
+
+def test_max_held_releases_early_instead_of_growing() -> None:
+    cleaner = Cleaner(hold_pages=100, max_held=3)
+    pages = make_site(pages=5)
+    outs = [cleaner.add(extract_page(p.html, p.url), token=p.url) for p in pages]
+    assert cleaner.held <= 3
+    assert sum(len(o) for o in outs) >= 1
+
+
+def test_model_persists_and_next_run_starts_warm(tmp_path: Path) -> None:
+    pages = make_site(pages=12)
+    clean_all(pages, state_dir=tmp_path)
+    files = list((tmp_path / "templates").glob("*.json"))
+    assert len(files) == 1
+    fresh = make_site(pages=14, seed=99)[13]
+    cleaner = Cleaner(state_dir=tmp_path)
+    out = cleaner.add(extract_page(fresh.html, fresh.url), token="new")
+    assert len(out) == 1, "a warm model decides a known site's page at once"
+    assert "No time to read" not in text_of(out[0])
+    assert cleaner.models.loaded_from_disk == 1
+
+
+def test_corrupt_model_file_is_logged_and_rebuilt(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    pages = make_site(pages=12)
+    clean_all(pages, state_dir=tmp_path)
+    path = next((tmp_path / "templates").glob("*.json"))
+    path.write_text("{not json", "utf-8")
+    with caplog.at_level(logging.WARNING):
+        results = clean_all(pages, state_dir=tmp_path)
+    assert "unreadable" in caplog.text
+    assert all("No time to read" not in text_of(r) for r in results.values())
+    assert json.loads(path.read_text("utf-8"))["pages"] == 12
+
+
+def test_site_store_is_bounded_and_evicts_to_disk(tmp_path: Path) -> None:
+    store = SiteModelStore(tmp_path, max_sites=2)
+    for site in ("a.example", "b.example", "c.example"):
+        store.get(site).pages = 5
+        store.touch(site)
+    assert len(store) == 2
+    assert (tmp_path / "templates" / "a.example.json").exists()
+    assert store.get("a.example").pages == 5
+
+
+def test_segment_on_two_pages_is_not_template() -> None:
+    model = SiteModel(site="x")
+    assert MIN_PAGES >= 3
+    pages = make_site(pages=10, shared_quote=QUOTE)
+    for p in pages:
+        model.observe(extract_page(p.html, p.url))
+    extracted = extract_page(pages[0].html, pages[0].url)
+    quote_block = next(b for b in extracted.blocks if b.text == QUOTE)
+    assert model.verdict(quote_block, 0) is None
+
+
+def test_audit_trail_lists_removed_blocks_with_rules() -> None:
+    pages = make_site(pages=12)
+    result = clean_all(pages)[pages[3].url]
+    rules = {r["rule"] for r in result.removed}
+    assert "site_template" in rules
+    assert all({"index", "text", "rule"} <= set(r) for r in result.removed)
+    assert result.chars_removed == sum(len(r["text"]) for r in result.removed)

@@ -1,0 +1,149 @@
+"""Scrapy components: built from settings, disabled -> NotConfigured, bad values -> ValueError."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.test import get_crawler
+from sitegen import make_site
+
+from newscrawl.extensions import StatsFile, summarize_stats
+from newscrawl.items import RawPage
+from newscrawl.pipelines import (
+    CleaningPipeline,
+    DedupPipeline,
+    JsonlWriterPipeline,
+    ValidationPipeline,
+)
+from newscrawl.pipelines.writer import output_path
+from newscrawl.spiders.news import NewsSpider
+
+SETTINGS_MODULE = "newscrawl.settings"
+
+
+def crawler_with(settings: dict[str, Any] | None = None) -> Any:
+    from scrapy.settings import Settings
+
+    base = Settings()
+    base.setmodule(SETTINGS_MODULE)
+    base.setdict({"TWISTED_REACTOR_ENABLED": False, **(settings or {})}, priority="cmdline")
+    return get_crawler(Spider, base.copy_to_dict())
+
+
+@pytest.mark.parametrize(
+    ("component", "setting"),
+    [
+        (CleaningPipeline, "NEWSCRAWL_CLEAN_ENABLED"),
+        (DedupPipeline, "NEWSCRAWL_DEDUP_ENABLED"),
+        (ValidationPipeline, "NEWSCRAWL_VALIDATE_ENABLED"),
+        (JsonlWriterPipeline, "NEWSCRAWL_WRITER_ENABLED"),
+        (StatsFile, "NEWSCRAWL_STATS_FILE_ENABLED"),
+    ],
+)
+def test_disabled_component_is_not_configured(component: Any, setting: str) -> None:
+    with pytest.raises(NotConfigured):
+        component.from_crawler(crawler_with({setting: False}))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("NEWSCRAWL_CLEAN_HOLD_PAGES", -1),
+        ("NEWSCRAWL_CLEAN_MAX_SITES", 0),
+        ("NEWSCRAWL_CLEAN_TIMEOUT", 0),
+        ("NEWSCRAWL_CLEAN_WORKERS", -2),
+    ],
+)
+def test_bad_cleaning_values_name_the_setting(setting: str, value: Any) -> None:
+    with pytest.raises(ValueError, match=setting):
+        CleaningPipeline.from_crawler(crawler_with({setting: value}))
+
+
+def test_bad_writer_values_name_the_setting() -> None:
+    with pytest.raises(ValueError, match="NEWSCRAWL_MAX_ARTICLES"):
+        JsonlWriterPipeline.from_crawler(crawler_with({"NEWSCRAWL_MAX_ARTICLES": -1}))
+    with pytest.raises(ValueError, match="NEWSCRAWL_RUN_ID"):
+        JsonlWriterPipeline.from_crawler(crawler_with({"NEWSCRAWL_RUN_ID": "../x"}))
+
+
+def test_default_output_layout() -> None:
+    crawler = crawler_with({"NEWSCRAWL_RUN_ID": "run1"})
+    path = output_path(crawler.settings, "news", datetime(2026, 5, 1, tzinfo=UTC))
+    assert path == Path("output/news/2026-05-01/run1.jsonl")
+
+
+def test_cleaning_pipeline_turns_raw_pages_into_records(tmp_path: Path) -> None:
+    crawler = crawler_with(
+        {
+            "NEWSCRAWL_STATE_DIR": str(tmp_path),
+            "NEWSCRAWL_CLEAN_HOLD_PAGES": 0,
+            "NEWSCRAWL_CLEAN_WORKERS": 1,
+        }
+    )
+    pipe = CleaningPipeline.from_crawler(crawler)
+    pages = make_site(pages=4)
+
+    async def go() -> list[Any]:
+        pipe.open_spider()
+        out = []
+        for p in pages:
+            item = RawPage(url=p.url, html=p.html, fetched_at=datetime.now(UTC), source="t")
+            out.append(await pipe.process_item(item))
+        with pytest.raises(DropItem, match="not_article"):
+            listing = "<html><body>" + "<p><a href='/x'>A headline link</a></p>" * 50
+            await pipe.process_item(
+                RawPage(url="https://news.example.com/tag/x/", html=listing + "</body></html>")
+            )
+        await pipe.close_spider()
+        return out
+
+    records = asyncio.run(go())
+    assert [r["url"] for r in records] == [p.url for p in pages]
+    assert all(r["source"] == "t" and r["text"] for r in records)
+    assert crawler.stats.get_value("newscrawl/dropped/not_article") == 1
+
+
+def test_dedup_drops_same_article_under_another_url_or_same_text() -> None:
+    pipe = DedupPipeline.from_crawler(crawler_with())
+    rec = {
+        "url": "https://ex.com/a.html?utm_source=x",
+        "canonical_url": "https://ex.com/a.html",
+        "fingerprint": "f1",
+    }
+    pipe.process_item(rec)
+    with pytest.raises(DropItem, match="duplicate_url"):
+        pipe.process_item(dict(rec, url="https://www.ex.com/a.amp.html", fingerprint="f2"))
+    with pytest.raises(DropItem, match="duplicate_content"):
+        pipe.process_item(dict(rec, url="https://ex.com/b", canonical_url="https://ex.com/b"))
+
+
+def test_stats_summary_groups_drops_and_errors() -> None:
+    summary = summarize_stats(
+        {
+            "newscrawl/dropped/not_article": 3,
+            "downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 2,
+            "httperror/response_ignored_status_count/404": 1,
+            "newscrawl/clean/chars_removed": 25,
+            "newscrawl/clean/chars_out": 75,
+        }
+    )
+    assert summary["dropped"] == {"not_article": 3}
+    assert summary["errors"] == {"download/ConnectionRefusedError": 2, "http/404": 1}
+    assert summary["removed_share"] == 0.25
+
+
+def test_spider_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="start_urls"):
+        NewsSpider()
+    with pytest.raises(ValueError, match="not an http"):
+        NewsSpider(start_urls="ftp://ex.com/")
+    with pytest.raises(ValueError, match="max_articles"):
+        NewsSpider(start_urls="https://ex.com/", max_articles="-1")
+    spider = NewsSpider(start_urls="https://www.ex.com/,https://other.org/x")
+    assert spider.allowed_domains == ["ex.com", "other.org"]

@@ -1,0 +1,157 @@
+"""Text keys, URL identity, metadata, page types, sitemaps/feeds and record schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from lxml.html import fromstring
+
+from newscrawl.core.extract import extract_page
+from newscrawl.core.metadata import iso_date, read_metadata
+from newscrawl.core.pagetype import classify_page, looks_like_listing_url
+from newscrawl.core.record import build_record, validate_record
+from newscrawl.core.text import fingerprint, normalize, segment_key, word_count
+from newscrawl.core.urls import canonicalize, registered_domain, url_key
+from newscrawl.spiders.discovery import parse_feed, parse_sitemap
+
+FETCHED = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def test_segment_keys_ignore_case_space_and_edge_punctuation() -> None:
+    assert segment_key("No time to read?") == segment_key("  no   TIME to read ")
+    assert segment_key("No time to read") != segment_key("No time to sleep")
+    assert normalize("  «Hello»  World! ") == "hello»  world".replace("  ", " ")
+    assert fingerprint("A  b") == fingerprint("a b")
+
+
+def test_word_count_counts_cjk_characters() -> None:
+    assert word_count("Hello, big world") == 3
+    assert word_count("東京都 test") == 4
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://www.example.com/a/b.html?utm_source=x", "http://example.com/a/b.html"),
+        ("https://example.com/a/b.amp.html", "https://example.com/a/b.html"),
+        ("https://amp.example.com/a/b.html", "https://example.com/a/b.html"),
+        ("https://example.com/a/b/amp/", "https://example.com/a/b"),
+        ("https://example.com/a/b/#comments", "https://example.com/a/b/"),
+    ],
+)
+def test_url_key_folds_variants_of_one_article(a: str, b: str) -> None:
+    assert url_key(a) == url_key(b)
+
+
+def test_url_key_keeps_real_query_parameters() -> None:
+    assert url_key("https://ex.com/story?id=1") != url_key("https://ex.com/story?id=2")
+    assert "fbclid" not in canonicalize("https://ex.com/a?id=3&fbclid=abc")
+
+
+def test_registered_domain() -> None:
+    assert registered_domain("https://www.news.bbc.co.uk/x") == "bbc.co.uk"
+    assert registered_domain("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
+    assert registered_domain("http://localhost:9/x") == "localhost:9"
+
+
+def test_iso_date_rejects_future_and_garbage() -> None:
+    assert iso_date("2026-05-01T10:00:00Z", FETCHED) == "2026-05-01T10:00:00+00:00"
+    assert iso_date("2026-05-01", FETCHED) == "2026-05-01"
+    assert iso_date("2027-01-01", FETCHED) is None
+    assert iso_date("yesterday", FETCHED) is None
+    assert iso_date("2026-13-45", FETCHED) is None
+
+
+def test_metadata_prefers_json_ld_and_reads_meta_tags() -> None:
+    html = """<html lang="de-AT"><head>
+    <link rel="canonical" href="/politik/a.html">
+    <meta property="og:title" content="OG Title"><meta name="description" content=" Desc ">
+    <meta property="article:modified_time" content="2026-05-03T09:00:00+02:00">
+    <meta property="og:image" content="/img/a.jpg">
+    <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+      {"@type":"NewsArticle","headline":"LD Headline","datePublished":"2026-05-02T08:00:00Z",
+       "author":[{"@type":"Person","name":"Anna Berg"},{"@type":"Person","name":"Jo Li"}],
+       "keywords":"Politik, Wien"}]}</script></head><body><h1>H1</h1></body></html>"""
+    meta = read_metadata(fromstring(html), "https://zeitung.example.at/x", fetched_at=FETCHED)
+    assert meta["title"] == "LD Headline"
+    assert meta["authors"] == ["Anna Berg", "Jo Li"]
+    assert meta["published"] == "2026-05-02T08:00:00+00:00"
+    assert meta["modified"] == "2026-05-03T09:00:00+02:00"
+    assert meta["language"] == "de"
+    assert meta["canonical_url"] == "https://zeitung.example.at/politik/a.html"
+    assert meta["tags"] == ["Politik", "Wien"]
+    assert meta["image"] == "https://zeitung.example.at/img/a.jpg"
+    assert meta["description"] == "Desc"
+
+
+def test_listing_urls_and_page_types() -> None:
+    assert looks_like_listing_url("https://ex.com/tag/climate/")
+    assert looks_like_listing_url("https://ex.com/world/page/2/")
+    assert looks_like_listing_url("https://ex.com/")
+    assert not looks_like_listing_url("https://ex.com/2026/05/01/a-long-story-slug.html")
+    kind, _ = classify_page(
+        url="https://ex.com/world/", text_chars=3000, block_count=10, internal_link_chars=9000
+    )
+    assert kind == "listing"
+    kind, _ = classify_page(
+        url="https://ex.com/2026/05/01/a-story-about-things.html",
+        og_type="article",
+        text_chars=3000,
+        block_count=8,
+    )
+    assert kind == "article"
+    kind, _ = classify_page(
+        url="https://ex.com/a-story-about-things", text_chars=100, block_count=1
+    )
+    assert kind == "other"
+
+
+def test_sitemap_index_urlset_and_news_dates() -> None:
+    index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>https://ex.com/s1.xml</loc></sitemap></sitemapindex>"""
+    assert parse_sitemap(index) == ("sitemapindex", [parse_sitemap(index)[1][0]])
+    urlset = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+      <url><loc>https://ex.com/a.html</loc><lastmod>2026-05-02</lastmod>
+      <news:news><news:publication_date>2026-05-01T10:00:00Z</news:publication_date></news:news>
+      </url></urlset>"""
+    kind, entries = parse_sitemap(urlset)
+    assert kind == "urlset"
+    assert (entries[0].url, entries[0].lastmod, entries[0].published) == (
+        "https://ex.com/a.html",
+        "2026-05-02",
+        "2026-05-01T10:00:00Z",
+    )
+    assert parse_sitemap(b"<html>not a sitemap</html>") == ("", [])
+
+
+def test_rss_and_atom_feeds() -> None:
+    rss = b"""<rss version="2.0"><channel><item><link>https://ex.com/a</link>
+      <pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate></item></channel></rss>"""
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry>
+      <link rel="alternate" href="/b"/><updated>2026-06-01T10:00:00Z</updated></entry></feed>"""
+    assert [e.url for e in parse_feed(rss)] == ["https://ex.com/a"]
+    assert [e.url for e in parse_feed(atom, "https://ex.com/feed")] == ["https://ex.com/b"]
+
+
+def test_bad_pages_come_back_with_a_reason_not_an_exception() -> None:
+    assert extract_page("", "https://ex.com/a").error == "empty_page"
+    assert extract_page(b"\x00\xff\xfe binary \x00", "https://ex.com/a").error is not None
+    assert extract_page("<html><body></body></html>", "https://ex.com/a").error is not None
+    broken = "<html><body><div><p>Unclosed <b>tags " + "<div>" * 500 + "text</body>"
+    assert extract_page(broken, "https://ex.com/a") is not None
+
+
+def test_record_matches_schema_and_schema_rejects_bad_records() -> None:
+    html = "<html lang='en'><body><article>" + "<p>Some real article text here.</p>" * 30
+    html += "</article></body></html>"
+    page = extract_page(html, "https://ex.com/2026/a-b-c-d.html", fetched_at=FETCHED)
+    record = build_record(page, page.blocks, fetched_at=FETCHED, source="test")
+    assert validate_record(record) == []
+    assert record["fetched_at"] == "2026-06-01T12:00:00Z"
+    bad = dict(record, language="english", word_count=0)
+    del bad["title"]
+    problems = validate_record(bad)
+    assert any(p.startswith("language") for p in problems)
+    assert any("title" in p for p in problems)
