@@ -68,7 +68,7 @@ def _default_root() -> Path:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Serve GET/HEAD for files under the server's root; everything else is a 404 or 405."""
+    """Serve GET and HEAD for files under the root; other methods get the stdlib's 501."""
 
     server: _SiteHTTPServer
     server_version = "newscrawl-demo/1.0"
@@ -142,8 +142,8 @@ class _SiteHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], root: Path) -> None:
         super().__init__(address, _Handler)
         self.root = root
-        host, port = self.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        # Report the host we were asked for, with the port the OS actually assigned.
+        self.base_url = f"http://{address[0]}:{self.server_address[1]}"
 
 
 class DemoServer:
