@@ -20,13 +20,19 @@ __all__ = ["StatsFile", "summarize_stats"]
 
 logger = logging.getLogger(__name__)
 
+# Stats keys counting failures, and the error kind each becomes in the summary.
 _ERROR_PREFIXES = {
-    "downloader/exception_type_count/": "download",
+    "newscrawl/spider/fetch_failed/": "fetch",  # final failures, after retries
     "httperror/response_ignored_status_count/": "http",
     "spider_exceptions/": "spider",
-    "retry/reason_count/": "retry",
     "robotstxt/forbidden": "robots",
 }
+
+
+def _error_label(kind: str, name: str) -> str:
+    if kind == "fetch":
+        return name.replace("http_", "http/") if name.startswith("http_") else f"download/{name}"
+    return f"{kind}/{name}" if name else kind
 
 
 def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +46,8 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
     for key, value in stats.items():
         for prefix, kind in _ERROR_PREFIXES.items():
             if key.startswith(prefix) and isinstance(value, int):
-                name = key.removeprefix(prefix).rsplit(".", 1)[-1] or kind
-                label = f"{kind}/{name}" if name != kind and prefix.endswith("/") else kind
-                errors[label] = errors.get(label, 0) + value
+                label = _error_label(kind, key.removeprefix(prefix).rsplit(".", 1)[-1])
+                errors[label] = max(errors.get(label, 0), value)
     chars_in = int(stats.get("newscrawl/clean/chars_out", 0)) + int(
         stats.get("newscrawl/clean/chars_removed", 0)
     )

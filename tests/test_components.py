@@ -127,7 +127,7 @@ def test_stats_summary_groups_drops_and_errors() -> None:
     summary = summarize_stats(
         {
             "newscrawl/dropped/not_article": 3,
-            "downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 2,
+            "newscrawl/spider/fetch_failed/ConnectionRefusedError": 2,
             "httperror/response_ignored_status_count/404": 1,
             "newscrawl/clean/chars_removed": 25,
             "newscrawl/clean/chars_out": 75,

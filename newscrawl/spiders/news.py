@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.python.failure import Failure
 
 from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
@@ -118,11 +120,13 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap, priority=20)
+            yield scrapy.Request(
+                url, callback=self.parse_sitemap, errback=self.on_error, priority=20
+            )
         for url in self.feed_urls:
-            yield scrapy.Request(url, callback=self.parse_feed, priority=20)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=20)
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, priority=15)
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=15)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Yield the page as a RawPage and follow its links within the allowed domains."""
@@ -160,17 +164,34 @@ class NewsSpider(scrapy.Spider):
             if not self._allowed(link.url):
                 continue
             priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
-            yield scrapy.Request(canonicalize(link.url), callback=self.parse, priority=priority)
+            yield scrapy.Request(
+                canonicalize(link.url),
+                callback=self.parse,
+                errback=self.on_error,
+                priority=priority,
+            )
 
     def _allowed(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
+    def on_error(self, failure: Failure) -> None:
+        """A fetch failed for good (retries done): one log line and a count, no traceback."""
+        kind = failure.type.__name__ if failure.type else "Error"
+        if failure.check(HttpError):
+            kind = f"http_{failure.value.response.status}"
+        self.crawler.stats.inc_value(f"newscrawl/spider/fetch_failed/{kind}")
+        self.logger.warning(
+            "fetch failed: %s (%s: %s)", failure.request.url, kind, failure.getErrorMessage()
+        )
+
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-                yield scrapy.Request(url, callback=self.parse_sitemap, priority=20)
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield scrapy.Request(
+                    url, callback=self.parse_sitemap, errback=self.on_error, priority=20
+                )
             return
         body = _sitemap_body(response)
         if body is None:
@@ -179,7 +200,9 @@ class NewsSpider(scrapy.Spider):
         kind, entries = parse_sitemap(body, response.url)
         for entry in entries:
             if kind == "sitemapindex":
-                yield scrapy.Request(entry.url, callback=self.parse_sitemap, priority=20)
+                yield scrapy.Request(
+                    entry.url, callback=self.parse_sitemap, errback=self.on_error, priority=20
+                )
             else:
                 self.crawler.stats.inc_value("newscrawl/spider/sitemap_urls")
                 hints = {"lastmod": entry.lastmod, "published": entry.published}
