@@ -17,9 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
-
-from lxml import etree
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -30,37 +27,61 @@ __all__ = ["PageHints", "filter_blocks", "prepare_tree"]
 
 _WORD = re.compile(r"\w+")
 
-_TITLES = etree.XPath(
-    "//title/text()"
-    " | //meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content"
-)
-_DESCRIPTIONS = etree.XPath(
-    "//meta[@name='description' or @property='og:description' or @name='og:description'"
-    " or @name='twitter:description']/@content"
-)
-_H1 = etree.XPath("//body//h1")
-_LINKS = etree.XPath("//body//a[@href]")
+_TITLE_METAS = frozenset(["og:title", "twitter:title"])
+_DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:description"])
+# Containers a body can be split across; a run of quotes or list items with one class are
+# separate items on purpose (embedded posts, answers), never one body.
+_BODY_TAGS = frozenset(["div", "section", "article", "main"])
 # Elements that render as one line or paragraph: the unit a teaser occupies.
-_LINE_TAGS = frozenset("p li h2 h3 h4 h5 h6 dt dd td th figcaption blockquote div".split())
+_LINE_TAGS = frozenset(
+    [
+        "p",
+        "li",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "figcaption",
+        "blockquote",
+        "div",
+    ]
+)
 
 # A description shorter than this many words is a label ("News", the site name), not a
 # standfirst: matching headings on it would drop real section headings.
 MIN_STANDFIRST_WORDS = 5
-# A paragraph repeated word for word is a second copy of the body (a hidden mobile/print
-# variant, a "read more" expansion) only if it is long enough not to be a legitimate refrain;
-# short lines ("Photo: AP", a repeated sub-heading) do repeat in real articles.
-MIN_DUPLICATE_WORDS = 12
+# A run of blocks repeating an earlier run word for word is a second copy of the body (a
+# hidden mobile or print variant, an expanded "read more") only when it holds at least this
+# share of the page's words. Real articles repeat paragraphs too (a meal plan per day, a
+# refrain, a repeated caption), but in runs of a small share of the text; a whole second copy
+# is close to half of it, less whatever surrounds it.
+COPY_MIN_SHARE = 0.3
 # A line whose words are at least this share link text pointing at another page of the same
-# site is a teaser ("Related: <headline>", a list of headlines). Measured on real pages, body
-# paragraphs with inline links stay well below (a sentence around a link), while teasers with
-# a short label ("Read more:", "Related:", a bullet) sit above.
-TEASER_MIN_LINK_SHARE = 0.8
+# site is a teaser ("Related: <headline>", a list of headlines): a one- or two-word label
+# before a headline of five words or more stays above it. Body paragraphs with inline links
+# are a sentence around the link and stay far below (under half on the pages measured; the
+# score is flat between 0.6 and 0.8, so the value is not a fitted one).
+TEASER_MIN_LINK_SHARE = 0.7
 # A line longer than this is prose even if mostly linked (a summary paragraph citing a
 # source): teasers are a headline, maybe a label.
 TEASER_MAX_WORDS = 30
+# A container with at least this many direct <p> children holds article paragraphs; fewer is
+# a caption or a widget, whose class repeating on the page proves nothing.
+SPLIT_MIN_PARAGRAPHS = 2
+# Pieces of one body split by ad slots sit in sibling wrappers (a grid row per piece), so their
+# nearest common ancestor is a few levels up; containers further apart are different things
+# (comment threads, a second article) even with the same class.
+SPLIT_MAX_DEPTH = 3
 # A block at most this long right before a teaser is the teaser list's label ("You may also
 # like", "Top stories"); real sub-headings introduce prose, not only links.
 LABEL_MAX_WORDS = 6
+# ...and that label introduces a list of teasers only if at least this many follow in a row.
+LABEL_MIN_TEASERS = 2
 
 
 @dataclass(slots=True)
@@ -84,81 +105,170 @@ def words(text: str) -> str:
 
 def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     """Fix the DOM in place before trafilatura reads it; return what the block filter needs."""
+    _merge_split_body(tree)
+    titles, descriptions = _head_texts(tree)
     return PageHints(
         url=url,
-        headlines=_headlines(tree),
-        descriptions=_descriptions(tree),
+        headlines=_headlines(tree, titles),
+        descriptions=_descriptions(descriptions),
         teasers=_teasers(tree, url),
     )
 
 
-def _headlines(tree: HtmlElement) -> frozenset[str]:
+def _merge_split_body(tree: HtmlElement) -> None:
+    """Join an article body that ad slots or inline widgets split into several containers.
+
+    Some sites close the body container before each ad and open an identical one after it
+    (same tag and class, in a sibling wrapper). trafilatura takes the first container as the
+    article and loses the rest, so the later pieces are moved, in order, into the first.
+    """
+    paragraphs: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            paragraphs[parent] = paragraphs.get(parent, 0) + 1
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
+    for el, count in paragraphs.items():
+        cls = el.get("class")
+        if count >= SPLIT_MIN_PARAGRAPHS and cls and el.tag in _BODY_TAGS:
+            groups.setdefault((el.tag, cls), []).append(el)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        first = members[0]
+        for other in members[1:]:
+            if _near(first, other):
+                _move_content(other, first)
+
+
+def _near(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when `a` and `b` are distinct, not nested, and share an ancestor a few levels up."""
+    up_a = [a, *a.iterancestors()][: SPLIT_MAX_DEPTH + 1]
+    up_b = [b, *b.iterancestors()][: SPLIT_MAX_DEPTH + 1]
+    if a in up_b or b in up_a:
+        return False
+    return any(x in up_b for x in up_a[1:])
+
+
+def _move_content(source: HtmlElement, target: HtmlElement) -> None:
+    """Append `source`'s text and children to `target`, then drop the emptied `source`."""
+    if source.text and source.text.strip():
+        last = target[-1] if len(target) else None
+        if last is not None:
+            last.tail = (last.tail or "") + source.text
+        else:
+            target.text = (target.text or "") + source.text
+    for child in list(source):
+        target.append(child)
+    parent = source.getparent()
+    if parent is not None:
+        if source.tail and source.tail.strip():
+            prev = source.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + source.tail
+            else:
+                parent.text = (parent.text or "") + source.tail
+        parent.remove(source)
+
+
+def _head_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """The page's titles and descriptions from `<head>`: `<title>` and the usual meta tags.
+
+    Only `<head>` is scanned, child by child: an XPath over the whole document costs more.
+    """
+    titles: list[str] = []
+    descriptions: list[str] = []
+    head = tree.find("head")
+    if head is None:
+        return titles, descriptions
+    for el in head:
+        if el.tag == "title":
+            titles.append(el.text or "")
+        elif el.tag == "meta":
+            name = el.get("property") or el.get("name") or ""
+            if name in _TITLE_METAS:
+                titles.append(el.get("content") or "")
+            elif name in _DESCRIPTION_METAS:
+                descriptions.append(el.get("content") or "")
+    return titles, descriptions
+
+
+def _headlines(tree: HtmlElement, raw_titles: list[str]) -> frozenset[str]:
     """The page's headline in every form it is written on the page.
 
     Titles often append the site name ("Headline | Site"), so an h1 whose words appear in a
     title counts as the headline too, and is what a kept heading block usually equals.
     """
-    titles = {t for t in (words(str(s)) for s in _TITLES(tree)) if t}
+    titles = {t for t in map(words, raw_titles) if t}
     found = set(titles)
-    for h1 in _H1(tree):
+    for h1 in tree.iter("h1"):
         text = words(h1.text_content())
         if text and any(text in title for title in titles):
             found.add(text)
     return frozenset(found)
 
 
-def _descriptions(tree: HtmlElement) -> frozenset[str]:
-    return frozenset(
-        d
-        for d in (words(str(s)) for s in _DESCRIPTIONS(tree))
-        if d.count(" ") + 1 >= MIN_STANDFIRST_WORDS
-    )
+def _descriptions(raw: list[str]) -> frozenset[str]:
+    return frozenset(d for d in map(words, raw) if d.count(" ") + 1 >= MIN_STANDFIRST_WORDS)
 
 
-def _host(url: str) -> str:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+# scheme://host or //host at the start of an absolute link; group 1 is the host.
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^/?#]*)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _host(netloc: str) -> str:
+    return netloc.rpartition("@")[2].partition(":")[0].lower().removeprefix("www.")
 
 
 def _same_site(host: str, site: str) -> bool:
     return bool(host) and (host == site or host.endswith("." + site) or site.endswith("." + host))
 
 
+def _other_page_path(href: str, site: str, here: str) -> bool:
+    """True when `href` leads to another page of the same site than the page at path `here`.
+
+    String work only: a full URL parse per link costs more than the rest of the rule, and
+    a relative link is on the site by definition.
+    """
+    href = href.strip()
+    if not href or href[0] == "#":
+        return False
+    absolute = _ABSOLUTE.match(href)
+    if absolute:
+        if not _same_site(_host(absolute.group(1)), site):
+            return False
+        href = href[absolute.end() :]
+    elif _SCHEME.match(href):  # javascript:, mailto:, tel:, data:
+        return False
+    path = href.partition("#")[0]
+    # The home page is navigation, not a teaser; the page itself is a table of contents.
+    return path not in ("", "/", here) and not path.startswith("?")
+
+
 def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
     """Lines that mostly link to other pages of this site: teasers of other articles.
 
-    A link counts when it leaves the page (another path, not a fragment of this one) but stays
-    on the site; the home page is navigation, not a teaser. What is measured is the share of
-    the line's words inside such links, so the rule needs no wording and works in any language.
+    What is measured is the share of the line's words inside such links, so the rule needs no
+    wording and works in any language.
     """
-    site = _host(url)
-    try:
-        here = urlsplit(url)._replace(fragment="").geturl()
-    except ValueError:
+    absolute = _ABSOLUTE.match(url)
+    if not absolute:
         return frozenset()
+    site = _host(absolute.group(1))
+    here = url[absolute.end() :].partition("#")[0] or "/"
     linked: dict[HtmlElement, int] = {}
-    for a in _LINKS(tree):
-        href = a.get("href", "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+    for a in tree.iter("a"):
+        href = a.get("href")
+        if href is None or not _other_page_path(href, site, here):
             continue
-        try:
-            target = urlsplit(urljoin(url, href))
-        except ValueError:
-            continue
-        if target.path in ("", "/") or not _same_site(_host(target.geturl()), site):
-            continue
-        if target._replace(fragment="").geturl() == here:
+        n = len(_WORD.findall(a.text_content() if len(a) else a.text or ""))
+        if not n:
             continue
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
             line = line.getparent()
-        if line is None:
-            continue
-        n = len(_WORD.findall(a.text_content()))
-        if n:
+        if line is not None:
             linked[line] = linked.get(line, 0) + n
     found = set()
     for line, link_words in linked.items():
@@ -175,25 +285,53 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
     - the headline: a block equal to the page's title or its h1 (metadata, not body);
     - the standfirst: a heading block equal to the meta description (when a paragraph equals
       it, the site copied its first body paragraph into the metadata: that one stays);
-    - second copies: a long paragraph already seen earlier on the page.
+    - a second copy of the body: a long run of blocks repeating an earlier run.
     """
     kept: list[Block] = []
-    seen: set[str] = set()
     texts = [words(block.text) for block in blocks]
+    copies = _second_copies(texts)
     for i, (block, text) in enumerate(zip(blocks, texts, strict=True)):
+        if i in copies:
+            continue
         if text in hints.headlines or text in hints.teasers:
             continue
-        if (
-            i + 1 < len(texts)
-            and texts[i + 1] in hints.teasers
-            and text.count(" ") + 1 <= LABEL_MAX_WORDS
-        ):
+        if text.count(" ") + 1 <= LABEL_MAX_WORDS and _labels_teasers(texts, i + 1, hints):
             continue
         if block.kind == "h" and text in hints.descriptions:
             continue
-        if text.count(" ") + 1 >= MIN_DUPLICATE_WORDS:
-            if text in seen:
-                continue
-            seen.add(text)
         kept.append(block)
     return kept
+
+
+def _labels_teasers(texts: list[str], start: int, hints: PageHints) -> bool:
+    """True when the blocks from `start` on are a list of teasers: several, or all that is left.
+
+    A single inline teaser after a sub-heading ("Read more: ...") leaves the sub-heading in
+    place: the prose after the teaser is what the sub-heading introduces.
+    """
+    run = 0
+    while start + run < len(texts) and texts[start + run] in hints.teasers:
+        run += 1
+    return run >= LABEL_MIN_TEASERS or (run > 0 and start + run == len(texts))
+
+
+def _second_copies(texts: list[str]) -> set[int]:
+    """Indices of blocks that repeat an earlier run of blocks holding a large share of words."""
+    sizes = [t.count(" ") + 1 if t else 0 for t in texts]
+    total = sum(sizes)
+    first: dict[str, int] = {}
+    drop: set[int] = set()
+    i = 0
+    while i < len(texts):
+        j = first.get(texts[i])
+        if j is not None and texts[i]:
+            run = 0
+            while i + run < len(texts) and j + run < i and texts[j + run] == texts[i + run]:
+                run += 1
+            if sum(sizes[i : i + run]) >= COPY_MIN_SHARE * total:
+                drop.update(range(i, i + run))
+                i += run
+                continue
+        first.setdefault(texts[i], i)
+        i += 1
+    return drop

@@ -1,0 +1,158 @@
+"""Page-local refinements on small hand-written pages: each rule, and what it must leave alone."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from newscrawl.core import refine
+from newscrawl.core.types import Block
+
+URL = "https://news.example.com/2024/05/01/the-story.html"
+
+
+def _tree(body: str, head: str = "") -> lxml_html.HtmlElement:
+    return lxml_html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def _blocks(*items: tuple[str, str]) -> list[Block]:
+    return [Block(text=text, key=i, kind=kind) for i, (kind, text) in enumerate(items)]
+
+
+def _texts(blocks: list[Block]) -> list[str]:
+    return [b.text for b in blocks]
+
+
+PARAS = "".join(f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(3))
+
+
+def test_headline_repeating_the_title_is_dropped() -> None:
+    tree = _tree(
+        f"<article><h1>Rain floods the old town</h1>{PARAS}</article>",
+        head="<title>Rain floods the old town | Example News</title>",
+    )
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("h", "Rain floods the old town"), ("p", "Water rose overnight."))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_heading_not_in_title_is_kept() -> None:
+    tree = _tree(f"<article><h1>Rain</h1><h2>What happened</h2>{PARAS}</article>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("h", "What happened"), ("p", "Water rose overnight."))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["What happened", "Water rose overnight."]
+
+
+def test_standfirst_heading_equal_to_description_is_dropped() -> None:
+    description = "The river burst its banks after three days of rain, officials said."
+    tree = _tree(PARAS, head=f'<meta property="og:description" content="{description}">')
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("h", description), ("p", "Water rose overnight."))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_paragraph_equal_to_description_is_kept() -> None:
+    description = "The river burst its banks after three days of rain, officials said."
+    tree = _tree(PARAS, head=f'<meta name="description" content="{description}">')
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("p", description), ("p", "Water rose overnight."))
+    assert len(refine.filter_blocks(blocks, hints)) == 2
+
+
+def test_short_description_is_not_a_standfirst() -> None:
+    tree = _tree(PARAS, head='<meta name="description" content="Local news">')
+    hints = refine.prepare_tree(tree, URL)
+    assert refine.filter_blocks(_blocks(("h", "Local news")), hints) != []
+
+
+def test_teasers_linking_to_same_site_articles_are_dropped_with_their_label() -> None:
+    tree = _tree(
+        "<article>"
+        "<p>Water rose overnight in the <a href='/tags/river'>river</a> district.</p>"
+        "<p>Read more: <a href='/2024/04/30/storm-warning.html'>Storm warning issued for the"
+        " whole coast</a></p>"
+        "<h3>More stories</h3>"
+        "<ul><li><a href='https://www.example.com/a/b.html'>Mayor opens the new bridge</a></li>"
+        "<li><a href='//news.example.com/c.html'>School year starts a week late</a></li></ul>"
+        "</article>"
+    )
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(
+        ("p", "Water rose overnight in the river district."),
+        ("p", "Read more: Storm warning issued for the whole coast"),
+        ("h", "More stories"),
+        ("li", "Mayor opens the new bridge"),
+        ("li", "School year starts a week late"),
+    )
+    assert _texts(refine.filter_blocks(blocks, hints)) == [
+        "Water rose overnight in the river district."
+    ]
+
+
+def test_links_elsewhere_or_to_this_page_are_not_teasers() -> None:
+    tree = _tree(
+        "<p><a href='https://other.org/report.pdf'>The full report from the agency</a></p>"
+        "<p><a href='#section-2'>Jump to the second section</a></p>"
+        f"<p><a href='{URL}'>Permalink to this very story</a></p>"
+        "<p><a href='/'>Back to the front page of the site</a></p>"
+        "<p><a href='mailto:desk@example.com'>Write to the news desk</a></p>"
+    )
+    hints = refine.prepare_tree(tree, URL)
+    assert hints.teasers == frozenset()
+
+
+def test_paragraph_with_an_inline_link_is_not_a_teaser() -> None:
+    tree = _tree(
+        "<p>The council, which <a href='/2024/04/02/vote.html'>voted last month</a> to raise"
+        " the levee, said work would start in June.</p>"
+    )
+    assert refine.prepare_tree(tree, URL).teasers == frozenset()
+
+
+def test_second_copy_of_the_body_is_dropped() -> None:
+    body = [("p", f"Paragraph number {i} of the story goes here.") for i in range(4)]
+    blocks = _blocks(*body, ("p", "Share this"), *body)
+    hints = refine.prepare_tree(_tree(""), URL)
+    assert _texts(refine.filter_blocks(blocks, hints)) == [t for _, t in body] + ["Share this"]
+
+
+def test_short_repeated_runs_are_kept() -> None:
+    day = [("li", "Breakfast: oats"), ("li", "Lunch: soup and bread")]
+    other = [
+        ("p", f"Long paragraph {i} about planning meals for the week ahead.") for i in range(6)
+    ]
+    blocks = _blocks(*day, *other, *day)
+    hints = refine.prepare_tree(_tree(""), URL)
+    assert len(refine.filter_blocks(blocks, hints)) == len(blocks)
+
+
+def test_body_split_by_an_ad_slot_is_merged_in_order() -> None:
+    tree = _tree(
+        "<main>"
+        "<div class='row'><div class='story-body'><p>One.</p><p>Two.</p></div></div>"
+        "<div class='ad-slot'>Advertisement</div>"
+        "<div class='row'><div class='story-body'><p>Three.</p><p>Four.</p></div></div>"
+        "</main>"
+    )
+    refine.prepare_tree(tree, URL)
+    bodies = tree.xpath("//div[@class='story-body']")
+    assert len(bodies) == 1
+    assert [p.text for p in bodies[0].iter("p")] == ["One.", "Two.", "Three.", "Four."]
+
+
+def test_distant_containers_with_the_same_class_are_not_merged() -> None:
+    tree = _tree(
+        "<article><div class='text'><p>Story one.</p><p>More.</p></div></article>"
+        "<aside><section><div><div><div class='text'><p>Other.</p><p>Thing.</p></div>"
+        "</div></div></section></aside>"
+    )
+    refine.prepare_tree(tree, URL)
+    assert len(tree.xpath("//div[@class='text']")) == 2
+
+
+def test_quotes_with_one_class_are_not_merged() -> None:
+    tree = _tree(
+        "<div><blockquote class='tweet'><p>First post.</p><p>By A</p></blockquote>"
+        "<blockquote class='tweet'><p>Second post.</p><p>By B</p></blockquote></div>"
+    )
+    refine.prepare_tree(tree, URL)
+    assert len(tree.xpath("//blockquote")) == 2
