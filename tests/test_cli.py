@@ -1,0 +1,125 @@
+"""The newscrawl command: exact output and exit codes of demo, clean and inspect."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sitegen import make_site
+
+from newscrawl.cli import main
+from newscrawl.core.record import validate_record
+
+
+def write_site(root: Path, pages: int = 12) -> list[str]:
+    site = make_site(pages=pages)
+    for i, page in enumerate(site):
+        (root / f"page{i:02d}.html").write_text(page.html, "utf-8")
+    return [p.url for p in site]
+
+
+def test_clean_directory_of_html_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "site").mkdir()
+    urls = write_site(tmp_path / "site")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(tmp_path / "site"), "-o", str(out), "--audit"]) == 0
+    assert capsys.readouterr().out == f"12 record(s) from 12 page(s) written to {out}\n"
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(r["url"] for r in records) == sorted(urls)
+    for record in records:
+        assert validate_record(record) == []
+        assert "No time to read" not in record["text"]
+        assert record["source"] == "clean"
+        assert any(r["rule"] == "site_template" for r in record["removed"])
+
+
+def test_clean_jsonl_input_same_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(pages=12, seed=11)
+    src = tmp_path / "pages.jsonl"
+    lines = [json.dumps({"url": p.url, "html": p.html}) for p in site]
+    src.write_text("\n".join([*lines, "not json", json.dumps({"url": 1})]) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(src), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"{src}:13: not valid JSON" in captured.err
+    assert f"{src}:14: needs string fields url and html" in captured.err
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(records) == 12
+    assert all("No time to read" not in r["text"] for r in records)
+
+
+def test_clean_missing_input_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["clean", str(tmp_path / "nope.html"), "-o", str(tmp_path / "o.jsonl")])
+    assert code == 1
+    assert (
+        capsys.readouterr().err
+        == f"newscrawl clean: no such file or directory: {tmp_path / 'nope.html'}\n"
+    )
+
+
+def test_inspect_summary_show_and_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "site").mkdir()
+    write_site(tmp_path / "site")
+    out = tmp_path / "clean.jsonl"
+    main(["clean", str(tmp_path / "site"), "-o", str(out), "--audit"])
+    capsys.readouterr()
+
+    assert main(["inspect", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "records: 12 in 1 file(s)"
+    assert lines[1] == "domains: news.example.com 12"
+    assert lines[2] == "languages: en 12"
+    assert lines[3].startswith("published: 2026-05-")
+    assert lines[5] == "with authors: 100%   with published date: 100%"
+
+    assert main(["inspect", str(out), "--show", "2", "--removed"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"# record at {out}:2\n")
+    assert "# removed by cleaning:" in shown and "[site_template]" in shown
+
+    assert main(["inspect", str(out), "--validate"]) == 0
+    assert capsys.readouterr().out == "12 of 12 line(s) valid\n"
+
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write('{"url": "https://x.example/a"}\nnot json\n')
+    assert main(["inspect", str(out), "--validate"]) == 1
+    report = capsys.readouterr().out
+    assert f"{out}:13: (record): 'canonical_url' is a required property" in report
+    assert f"{out}:14: not valid JSON" in report
+    assert report.endswith("12 of 14 line(s) valid\n")
+
+
+def test_inspect_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(tmp_path / "none.jsonl")]) == 1
+    assert "no such file or directory" in capsys.readouterr().err
+    assert main(["inspect"]) == 2
+    path = tmp_path / "x.jsonl"
+    path.write_text("", "utf-8")
+    assert main(["inspect", str(path), "--show", "0"]) == 2
+    assert main(["inspect", str(path), "--removed"]) == 2
+
+
+def test_crawl_needs_something_to_crawl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl"]) == 2
+    assert (
+        capsys.readouterr().err == "newscrawl crawl: give at least one URL, --sitemap or --feed\n"
+    )
+
+
+def test_demo_runs_offline_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("demo site: http://127.0.0.1:")
+    files = list((tmp_path / "output" / "news").glob("*/*.jsonl"))
+    assert len(files) == 1
+    assert f"output: {files[0].relative_to(tmp_path)}" in out
+    assert "articles written: 34" in out
+    assert "records: 34 in 1 file(s)" in out
