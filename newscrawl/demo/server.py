@@ -3,7 +3,7 @@
 The demo site is static, but its canonical links, Open Graph URLs, sitemap and feed need absolute
 URLs, and the port is only known once the server has bound a free one. The files therefore carry
 the placeholder ``{{BASE}}``, which this server replaces with the real base URL in every text
-response. It is stdlib-only so that tests, the benchmark and ``newscrawl demo`` can start it
+response. It is stdlib-only so that tests, benchmarks and the CLI can start it
 without Scrapy or Twisted, and it is silent so test output stays readable.
 """
 
