@@ -73,6 +73,10 @@ MAX_PAGE_SEGMENTS = 4000
 # Pages larger than this are cut before parsing: no article needs more, and lxml's cost and
 # memory grow with the input.
 MAX_HTML_CHARS = 5_000_000
+# Language detection needs a few sentences to be reliable and no more than a paragraph or two
+# to be right; its cost grows with the sample.
+LANGID_MIN_CHARS = 80
+LANGID_SAMPLE_CHARS = 600
 
 
 def extract_page(
@@ -114,7 +118,7 @@ def extract_page(
     page.authors = meta.get("authors") or _split_authors(doc.author if doc is not None else None)
     page.published = meta.get("published") or _doc_date(doc, fetched_at)
     page.modified = meta.get("modified")
-    page.language = meta.get("language")
+    page.language = meta.get("language") or _detect_language(blocks)
     page.description = meta.get("description") or (doc.description if doc else None)
     page.tags = meta.get("tags") or _doc_tags(doc)
     page.image = meta.get("image") or (doc.image if doc is not None else None)
@@ -308,6 +312,17 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
     key = segment_key(text)
     share, internal = census.features.get(key, (0.0, False))
     out.append(Block(text=text, key=key, kind=kind, link_share=share, links_internal=internal))
+
+
+def _detect_language(blocks: list[Block]) -> str | None:
+    """Language of the text when the page declares none (py3langid, on a bounded sample)."""
+    sample = " ".join(b.text for b in blocks)[:LANGID_SAMPLE_CHARS]
+    if len(sample) < LANGID_MIN_CHARS:
+        return None
+    import py3langid
+
+    code, _ = py3langid.classify(sample)
+    return str(code) if len(code) == 2 else None
 
 
 def _split_authors(raw: str | None) -> list[str]:
