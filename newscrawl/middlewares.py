@@ -1,0 +1,153 @@
+"""Downloader middleware for incremental crawls: do not fetch what a previous run already has.
+
+A scheduled source is crawled again every few minutes or hours, and almost every article it
+lists was written before. Listing pages, feeds and sitemaps are fetched every time (that is
+where new articles appear), but an article URL that the incremental store (see
+`newscrawl.ops.seen`) knows as written is skipped unless its sitemap or feed says it changed,
+or it is due for a re-check, which goes out as a conditional request (If-None-Match /
+If-Modified-Since) so an unchanged article costs a 304 and no body. Whether fetched content
+actually changed is the incremental pipeline's call (`newscrawl.pipelines.incremental`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response, TextResponse
+
+from newscrawl.core.urls import url_key
+from newscrawl.ops.seen import SEEN_DB, SeenStore, freshness_hint, hint_is_newer
+
+__all__ = ["IncrementalMiddleware", "store_path"]
+
+logger = logging.getLogger(__name__)
+
+# Re-check a written article without a newer date hint once a day: news pages are corrected
+# within hours of publication, rarely later, and a conditional re-check is cheap.
+DEFAULT_RECHECK_HOURS = 24.0
+META_CONDITIONAL = "newscrawl_incremental_conditional"
+
+
+def store_path(settings: Any) -> Path:
+    """NEWSCRAWL_INCREMENTAL_STORE, or `<NEWSCRAWL_STATE_DIR>/seen.sqlite3`."""
+    explicit = settings.get("NEWSCRAWL_INCREMENTAL_STORE") or ""
+    if explicit:
+        return Path(explicit)
+    return Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / SEEN_DB
+
+
+class IncrementalMiddleware:
+    """Skip or conditionally fetch article URLs already written for this source.
+
+    Settings: NEWSCRAWL_INCREMENTAL_ENABLED, NEWSCRAWL_INCREMENTAL_STORE,
+    NEWSCRAWL_INCREMENTAL_RECHECK_HOURS (0: re-check every written article on every run),
+    NEWSCRAWL_STATE_DIR.
+    Stats: newscrawl/incremental/skipped (not requested at all),
+    newscrawl/incremental/conditional (sent with validators),
+    newscrawl/incremental/not_modified (answered 304, dropped),
+    newscrawl/incremental/hint_changed (a sitemap or feed date says the article changed).
+    Meta read: newscrawl_hints (from the spider); meta set: newscrawl_incremental_conditional.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        crawler: Crawler | None = None,
+        recheck_hours: float = DEFAULT_RECHECK_HOURS,
+    ) -> None:
+        self.path = path
+        self.crawler = crawler
+        self.stats: Any = crawler.stats if crawler is not None else None
+        self.recheck = timedelta(hours=recheck_hours)
+        self.store: SeenStore | None = None
+        self.source = ""
+        self._seeds: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        s = crawler.settings
+        if not s.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", False):
+            raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is off")
+        recheck = s.getfloat("NEWSCRAWL_INCREMENTAL_RECHECK_HOURS", DEFAULT_RECHECK_HOURS)
+        if recheck < 0:
+            raise ValueError(f"NEWSCRAWL_INCREMENTAL_RECHECK_HOURS must be >= 0: {recheck}")
+        mw = cls(store_path(s), crawler=crawler, recheck_hours=recheck)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.store = SeenStore(self.path)
+        if self.store.rebuilt:
+            self._inc("newscrawl/incremental/store_rebuilt")
+        self.source = str(getattr(spider, "source", None) or spider.name)
+        # Start pages, sitemaps and feeds are where news appears: never skipped.
+        for attr in ("start_urls", "sitemap_urls", "feed_urls"):
+            self._seeds.update(url_key(u) for u in getattr(spider, attr, None) or [])
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if self.store is None or request.meta.get(META_CONDITIONAL):
+            return None
+        key = url_key(request.url)
+        if key in self._seeds:
+            return None
+        entry = self.store.get(self.source, key)
+        if entry is None or not entry.written:
+            return None
+        if hint_is_newer(freshness_hint(request.meta.get("newscrawl_hints")), entry):
+            self._inc("newscrawl/incremental/hint_changed")
+            self._make_conditional(request, entry.etag, entry.last_modified)
+            return None
+        checked = entry.checked_at or entry.written_at
+        if checked is not None and datetime.now(UTC) - checked < self.recheck:
+            self._inc("newscrawl/incremental/skipped")
+            raise IgnoreRequest(f"newscrawl_incremental: already written: {request.url}")
+        self._make_conditional(request, entry.etag, entry.last_modified)
+        return None
+
+    def _make_conditional(self, request: Request, etag: str | None, modified: str | None) -> None:
+        if not (etag or modified):
+            return
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
+        if modified:
+            request.headers.setdefault(b"If-Modified-Since", modified.encode("latin-1"))
+        request.meta[META_CONDITIONAL] = True
+        self._inc("newscrawl/incremental/conditional")
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        if self.store is None:
+            return response
+        if response.status == 304 and request.meta.get(META_CONDITIONAL):
+            self.store.touch(self.source, url_key(request.url))
+            self._inc("newscrawl/incremental/not_modified")
+            raise IgnoreRequest(f"newscrawl_incremental: not modified: {request.url}")
+        if response.status == 200 and isinstance(response, TextResponse):
+            etag = response.headers.get(b"ETag")
+            modified = response.headers.get(b"Last-Modified")
+            self.store.note_response(
+                self.source,
+                url_key(response.url),
+                hint=freshness_hint(request.meta.get("newscrawl_hints")),
+                etag=etag.decode("latin-1") if etag else None,
+                last_modified=modified.decode("latin-1") if modified else None,
+            )
+        return response
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
