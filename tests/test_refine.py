@@ -101,11 +101,43 @@ def test_links_elsewhere_or_to_this_page_are_not_teasers() -> None:
 
 
 def test_paragraph_with_an_inline_link_is_not_a_teaser() -> None:
+    sentence = (
+        "The council, which voted last month to raise the levee, said work would start in June."
+    )
     tree = _tree(
         "<p>The council, which <a href='/2024/04/02/vote.html'>voted last month</a> to raise"
         " the levee, said work would start in June.</p>"
     )
-    assert refine.prepare_tree(tree, URL).teasers == frozenset()
+    hints = refine.prepare_tree(tree, URL)
+    assert _texts(refine.filter_blocks(_blocks(("p", sentence)), hints)) == [sentence]
+
+
+def test_teaser_list_with_excerpts_is_dropped() -> None:
+    items = "".join(
+        f"<li><div><a href='/2024/04/2{i}/story-{i}.html'>Headline number {i}</a>"
+        f"<h4>A short excerpt of story {i}, to tempt the reader.</h4></div></li>"
+        for i in range(3)
+    )
+    tree = _tree(f"<article>{PARAS}</article><ul class='latest'>{items}</ul>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(
+        ("p", "Water rose overnight."),
+        # Extractors may glue the headline to its excerpt: matching ignores spacing.
+        *(
+            ("li", f"Headline number {i}A short excerpt of story {i}, to tempt the reader.")
+            for i in range(3)
+        ),
+    )
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_list_of_links_inside_the_text_with_long_items_is_kept() -> None:
+    long_item = " ".join(["word"] * 40)
+    items = "".join(f"<li><a href='/a/{i}.html'>Step {i}</a> {long_item}</li>" for i in range(3))
+    tree = _tree(f"<ol>{items}</ol>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(*(("li", f"Step {i} {long_item}") for i in range(3)))
+    assert len(refine.filter_blocks(blocks, hints)) == 3
 
 
 def test_second_copy_of_the_body_is_dropped() -> None:

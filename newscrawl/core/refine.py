@@ -27,6 +27,8 @@ __all__ = ["PageHints", "filter_blocks", "prepare_tree"]
 
 _WORD = re.compile(r"\w+")
 
+# Sentence-final punctuation of the major scripts (Latin, CJK full-width, Devanagari, Arabic).
+_SENTENCE_ENDS = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u0964", "\u061f")
 _TITLE_METAS = frozenset(["og:title", "twitter:title"])
 _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:description"])
 # Containers a body can be split across; a run of quotes or list items with one class are
@@ -77,6 +79,11 @@ SPLIT_MIN_PARAGRAPHS = 2
 # nearest common ancestor is a few levels up; containers further apart are different things
 # (comment threads, a second article) even with the same class.
 SPLIT_MAX_DEPTH = 3
+# A list whose items all link to other pages of the site, each no longer than a teaser, is a
+# list of teasers once it has this many items: two could be a "see also" pair inside the text.
+LIST_MIN_TEASERS = 3
+# How far above a teaser link its list item may be (item > wrapper > headline > link).
+LIST_ITEM_MAX_DEPTH = 4
 # A block at most this long right before a teaser is the teaser list's label ("You may also
 # like", "Top stories"); real sub-headings introduce prose, not only links.
 LABEL_MAX_WORDS = 6
@@ -89,12 +96,12 @@ class PageHints:
     """What `prepare_tree` learnt about the page that `filter_blocks` needs."""
 
     url: str
-    # Word forms (see `words`) of the page's own headline: <title>, og:title and the h1s that
-    # repeat them.
+    # Keys (see `key`) of the page's own headline: <title>, og:title and the h1s that repeat
+    # them.
     headlines: frozenset[str] = field(default_factory=frozenset)
-    # Word forms of the meta descriptions long enough to be a standfirst.
+    # Keys of the meta descriptions long enough to be a standfirst.
     descriptions: frozenset[str] = field(default_factory=frozenset)
-    # Word forms of lines that are mostly a link to another page of the same site.
+    # Keys of lines that are mostly a link to another page of the same site.
     teasers: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -103,15 +110,28 @@ def words(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def key(text: str) -> str:
+    """Case-folded word characters only: equal for the same text however it was put together.
+
+    Extractors join inline pieces with or without a space ("Headline" + "Excerpt" can come out
+    as "HeadlineExcerpt"), so matching ignores spacing and punctuation altogether.
+    """
+    return "".join(_WORD.findall(text.casefold()))
+
+
+def _keys(texts: set[str] | frozenset[str]) -> frozenset[str]:
+    return frozenset(k for k in (t.replace(" ", "") for t in texts) if k)
+
+
 def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     """Fix the DOM in place before trafilatura reads it; return what the block filter needs."""
     _merge_split_body(tree)
     titles, descriptions = _head_texts(tree)
     return PageHints(
         url=url,
-        headlines=_headlines(tree, titles),
-        descriptions=_descriptions(descriptions),
-        teasers=_teasers(tree, url),
+        headlines=_keys(_headlines(tree, titles)),
+        descriptions=_keys(_descriptions(descriptions)),
+        teasers=_keys(_teasers(tree, url)),
     )
 
 
@@ -258,25 +278,65 @@ def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
     site = _host(absolute.group(1))
     here = url[absolute.end() :].partition("#")[0] or "/"
     linked: dict[HtmlElement, int] = {}
+    items: set[HtmlElement] = set()
+    found = set()
     for a in tree.iter("a"):
         href = a.get("href")
         if href is None or not _other_page_path(href, site, here):
             continue
-        n = len(_WORD.findall(a.text_content() if len(a) else a.text or ""))
-        if not n:
+        anchor = words(a.text_content() if len(a) else a.text or "")
+        if not anchor:
             continue
+        n = anchor.count(" ") + 1
+        if n <= TEASER_MAX_WORDS:
+            found.add(anchor)
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
             line = line.getparent()
         if line is not None:
             linked[line] = linked.get(line, 0) + n
-    found = set()
+        item = line
+        for _ in range(LIST_ITEM_MAX_DEPTH):
+            if item is None or item.tag == "li":
+                break
+            item = item.getparent()
+        if item is not None and item.tag == "li":
+            items.add(item)
     for line, link_words in linked.items():
         text = words(line.text_content())
         total = text.count(" ") + 1 if text else 0
         if total and total <= TEASER_MAX_WORDS and link_words >= TEASER_MIN_LINK_SHARE * total:
             found.add(text)
+    found.update(_teaser_lists(items))
     return frozenset(found)
+
+
+def _teaser_lists(items: set[HtmlElement]) -> set[str]:
+    """Lists whose every item is a short entry linking to another page: headline + excerpt.
+
+    The excerpt dilutes the link share of each item below the single-line rule, but a list in
+    which each item is short and links elsewhere on the site is a list of other articles.
+    """
+    lists: dict[HtmlElement, int] = {}
+    for item in items:
+        parent = item.getparent()
+        if parent is not None:
+            lists[parent] = lists.get(parent, 0) + 1
+    found: set[str] = set()
+    for parent, linked_items in lists.items():
+        if linked_items < LIST_MIN_TEASERS:
+            continue
+        entries = [c for c in parent if c.tag == "li"]
+        texts = [words(c.text_content()) for c in entries]
+        if linked_items < len([t for t in texts if t]):
+            continue
+        if any(t.count(" ") + 1 > TEASER_MAX_WORDS for t in texts):
+            continue
+        for entry, text in zip(entries, texts, strict=True):
+            found.add(text)
+            found.update(words(el.text_content()) for el in entry.iter(*_LINE_TAGS))
+    found.discard("")
+    return found
 
 
 def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
@@ -289,35 +349,45 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
     """
     kept: list[Block] = []
     texts = [words(block.text) for block in blocks]
-    copies = _second_copies(texts)
-    for i, (block, text) in enumerate(zip(blocks, texts, strict=True)):
+    keys = [t.replace(" ", "") for t in texts]
+    copies = _second_copies(keys, [t.count(" ") + 1 if t else 0 for t in texts])
+    for i, (block, text, k) in enumerate(zip(blocks, texts, keys, strict=True)):
         if i in copies:
             continue
-        if text in hints.headlines or text in hints.teasers:
+        if k in hints.headlines or k in hints.teasers:
             continue
-        if text.count(" ") + 1 <= LABEL_MAX_WORDS and _labels_teasers(texts, i + 1, hints):
+        if (
+            text.count(" ") + 1 <= LABEL_MAX_WORDS
+            and (block.kind == "h" or not _ends_sentence(block.text))
+            and _labels_teasers(keys, i + 1, hints)
+        ):
             continue
-        if block.kind == "h" and text in hints.descriptions:
+        if block.kind == "h" and k in hints.descriptions:
             continue
         kept.append(block)
     return kept
 
 
-def _labels_teasers(texts: list[str], start: int, hints: PageHints) -> bool:
+def _ends_sentence(text: str) -> bool:
+    """True when `text` ends like a sentence, not like a label ("More stories", "Read more...")."""
+    text = text.rstrip()
+    return text.endswith(_SENTENCE_ENDS) and not text.endswith(("...", "\u2026"))
+
+
+def _labels_teasers(keys: list[str], start: int, hints: PageHints) -> bool:
     """True when the blocks from `start` on are a list of teasers: several, or all that is left.
 
     A single inline teaser after a sub-heading ("Read more: ...") leaves the sub-heading in
     place: the prose after the teaser is what the sub-heading introduces.
     """
     run = 0
-    while start + run < len(texts) and texts[start + run] in hints.teasers:
+    while start + run < len(keys) and keys[start + run] in hints.teasers:
         run += 1
-    return run >= LABEL_MIN_TEASERS or (run > 0 and start + run == len(texts))
+    return run >= LABEL_MIN_TEASERS or (run > 0 and start + run == len(keys))
 
 
-def _second_copies(texts: list[str]) -> set[int]:
+def _second_copies(texts: list[str], sizes: list[int]) -> set[int]:
     """Indices of blocks that repeat an earlier run of blocks holding a large share of words."""
-    sizes = [t.count(" ") + 1 if t else 0 for t in texts]
     total = sum(sizes)
     first: dict[str, int] = {}
     drop: set[int] = set()
