@@ -8,20 +8,22 @@ site template model learns from), the metadata readers and trafilatura.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from newscrawl.core import refine
-from newscrawl.core.metadata import read_metadata
+from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page
 from newscrawl.core.text import normalize, segment_key
 from newscrawl.core.types import Block, PageExtraction
-from newscrawl.core.urls import registered_domain, same_site, url_key
+from newscrawl.core.urls import link_key, registered_domain
 
 __all__ = ["BLOCK_TAGS", "extract_page"]
 
@@ -62,7 +64,9 @@ BLOCK_TAGS = frozenset(
         "a",
     ]
 )
-_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head", "title"])
+# Block tags that make their parent a container rather than a segment (inline a/span don't).
+_CONTAINER_TAGS = BLOCK_TAGS - {"a", "span"}
+_NON_PAGE_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")
 # A segment shorter than this (after normalising) carries too little text to be evidence.
 MIN_SEGMENT_CHARS = 2
 # Anchor texts shorter than this are labels ("More", "1", "Next"), not headlines.
@@ -114,15 +118,17 @@ def extract_page(
     page.blocks = blocks
 
     page.canonical_url = meta.get("canonical_url") or url
-    page.title = meta.get("title") or (doc.title if doc is not None else None)
-    page.authors = meta.get("authors") or _split_authors(doc.author if doc is not None else None)
-    page.published = meta.get("published") or _doc_date(doc, fetched_at)
+    page.title = meta.get("title")
+    page.authors = meta.get("authors") or []
+    page.published = meta.get("published")
     page.modified = meta.get("modified")
     page.language = meta.get("language") or _detect_language(blocks)
-    page.description = meta.get("description") or (doc.description if doc else None)
-    page.tags = meta.get("tags") or _doc_tags(doc)
-    page.image = meta.get("image") or (doc.image if doc is not None else None)
-    page.site_name = meta.get("site_name") or (doc.sitename if doc is not None else None)
+    page.description = meta.get("description")
+    page.tags = meta.get("tags") or []
+    page.image = meta.get("image")
+    page.site_name = meta.get("site_name")
+    if blocks and not (page.authors and page.published):
+        _fallback_metadata(page, tree, url, fetched_at)
     page.page_type, page.page_type_reason = classify_page(
         url=url,
         json_ld_types=meta.get("json_ld_types", ()),
@@ -154,67 +160,96 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     """Record every innermost text block of the page with its link evidence.
 
     Runs before trafilatura prunes anything, so navigation, footers and promos that the
-    extractor would drop still teach the site model what this site repeats.
+    extractor would drop still teach the site model what this site repeats. One pass lists
+    the elements, a reverse pass marks which have block descendants, links are resolved once
+    each: the census must cost a fraction of the extraction it serves.
     """
     census = _Census()
+    base = urlsplit(url)
     site = registered_domain(url)
-    page_url_key = segment_key(url_key(url))
-    keys: dict[int, None] = {}
+    page_key = segment_key(link_key(url))
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+
+    # Which elements contain another block element (those are containers, not segments).
+    has_block: set[int] = set()
+    for el in reversed(elements):
+        if el.tag in _CONTAINER_TAGS or id(el) in has_block:
+            parent = el.getparent()
+            if parent is not None:
+                has_block.add(id(parent))
+
+    # Each link once: its text length and whether it points at another page of this site.
+    links: dict[int, tuple[int, bool]] = {}
     anchors: dict[tuple[int, int], None] = {}
-    for el in tree.iter():
+    for el in elements:
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         if tag == "article":
             census.article_tags += 1
-        if tag == "a":
-            href = el.get("href")
+        elif tag == "a":
             text = el.text_content()
-            if href and len(text.strip()) >= MIN_ANCHOR_CHARS:
-                target = _resolve(url, href)
-                if target and same_site(target, site):
-                    tkey = segment_key(url_key(target))
-                    if tkey != page_url_key:
-                        anchors[(segment_key(text), tkey)] = None
-                        census.internal_link_chars += len(text.strip())
-        if tag not in BLOCK_TAGS or _has_block_child(el) or _in_skipped(el):
+            chars = len(text.strip())
+            target = _target_key(el.get("href"), base, site)
+            internal = target is not None and target != page_key
+            links[id(el)] = (chars, internal)
+            if internal and chars >= MIN_ANCHOR_CHARS:
+                anchors[(segment_key(text), target)] = None  # type: ignore[index]
+                census.internal_link_chars += chars
+
+    keys: dict[int, None] = {}
+    features = census.features
+    for el in elements:
+        if el.tag not in BLOCK_TAGS or id(el) in has_block:
             continue
         text = el.text_content()
         norm = normalize(text)
         if len(norm) < MIN_SEGMENT_CHARS:
             continue
         census.chars += len(norm)
+        if len(keys) >= MAX_PAGE_SEGMENTS:
+            continue
         key = segment_key(text)
-        if len(keys) < MAX_PAGE_SEGMENTS:
-            keys[key] = None
-            census.features[key] = _link_features(el, len(norm), url, site, page_url_key)
+        keys[key] = None
+        if el.tag == "a":
+            chars, internal = links.get(id(el), (0, False))
+        else:
+            chars, internal = 0, False
+            for a in el.iter("a"):
+                a_chars, a_internal = links.get(id(a), (0, False))
+                chars += a_chars
+                internal = internal or a_internal
+        feature = (min(1.0, chars / len(norm)), internal)
+        features[key] = feature
         # A <br> splits one element into several rendered lines; each line is a segment too.
         if el.find(".//br") is not None:
             for part in _br_parts(el):
-                if len(normalize(part)) >= MIN_SEGMENT_CHARS and len(keys) < MAX_PAGE_SEGMENTS:
+                if len(normalize(part)) >= MIN_SEGMENT_CHARS:
                     pkey = segment_key(part)
                     keys[pkey] = None
-                    census.features.setdefault(pkey, census.features[key])
+                    features.setdefault(pkey, feature)
     census.keys = tuple(keys)
     census.anchors = tuple(anchors)
     return census
 
 
-def _has_block_child(el: HtmlElement) -> bool:
-    for child in el.iterdescendants():
-        tag = child.tag
-        if isinstance(tag, str) and tag in BLOCK_TAGS and tag not in ("a", "span"):
-            return True
-    return False
-
-
-def _in_skipped(el: HtmlElement) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent.tag in _SKIP_TAGS:
-            return True
-        parent = parent.getparent()
-    return False
+def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
+    """Key of the page a link points at when it is on the same site, else None."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href[0] == "#" or href.startswith(_NON_PAGE_SCHEMES):
+        return None
+    if href[0] == "/" and not href.startswith("//"):
+        target = f"{base.scheme}://{base.netloc}{href}"
+    elif "://" in href[:12] or href.startswith("//"):
+        target = href if "://" in href[:12] else f"{base.scheme}:{href}"
+        if registered_domain(target) != site:
+            return None
+    else:
+        try:
+            target = urljoin(base.geturl(), href)
+        except ValueError:
+            return None
+    return segment_key(link_key(target))
 
 
 def _br_parts(el: HtmlElement) -> list[str]:
@@ -227,42 +262,13 @@ def _br_parts(el: HtmlElement) -> list[str]:
     return [p for p in (p.strip() for p in parts) if p]
 
 
-def _link_features(
-    el: HtmlElement, chars: int, url: str, site: str, page_url_key: int
-) -> tuple[float, bool]:
-    link_chars = 0
-    internal = False
-    links = [el] if el.tag == "a" else el.iterdescendants("a")
-    for a in links:
-        link_chars += len(normalize(a.text_content()))
-        href = a.get("href")
-        if href and not internal:
-            target = _resolve(url, href)
-            internal = bool(
-                target and same_site(target, site) and segment_key(url_key(target)) != page_url_key
-            )
-    return (min(1.0, link_chars / chars) if chars else 0.0, internal)
-
-
-def _resolve(base: str, href: str) -> str | None:
-    from urllib.parse import urljoin
-
-    href = href.strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
-        return None
-    try:
-        return urljoin(base, href)
-    except ValueError:
-        return None
-
-
 def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
     try:
         return trafilatura.bare_extraction(
             tree,
             url=url,
             fast=True,
-            with_metadata=True,
+            with_metadata=False,
             include_comments=False,
             include_tables=True,
             output_format="python",
@@ -312,6 +318,31 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
     key = segment_key(text)
     share, internal = census.features.get(key, (0.0, False))
     out.append(Block(text=text, key=key, kind=kind, link_share=share, links_internal=internal))
+
+
+def _fallback_metadata(
+    page: PageExtraction, tree: HtmlElement, url: str, fetched_at: datetime | None
+) -> None:
+    """Fill a missing byline or date from the page body (bylines, htmldate's quick search).
+
+    Only pages that declare neither pay for it; htmldate's search is the costliest part of
+    metadata extraction, so it runs without its extensive mode.
+    """
+    if not page.authors:
+        page.authors = byline_authors(tree)
+    if not page.published:
+        try:
+            found = find_date(
+                tree,
+                extensive_search=False,
+                original_date=True,
+                outputformat="%Y-%m-%d",
+                max_date=(fetched_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+            )
+        except Exception as exc:  # heuristics over hostile markup; the page stays usable
+            logger.debug("date search failed for %s: %r", url, exc)
+            found = None
+        page.published = iso_date(found, fetched_at) if found else None
 
 
 def _detect_language(blocks: list[Block]) -> str | None:

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-__all__ = ["iso_date", "read_metadata"]
+__all__ = ["byline_authors", "iso_date", "read_metadata"]
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
 _BY_PREFIX = re.compile(r"^\s*(by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
@@ -98,6 +99,28 @@ def read_metadata(
     out["image"] = _abs(url, image)
     out["site_name"] = _clean(meta.get("og:site_name") or meta.get("application-name"))
     return out
+
+
+_BYLINE = XPath(
+    "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
+    " or contains(@class, 'author-name') or contains(@class, 'article-author')"
+    " or contains(@class, 'author')][not(ancestor::script)]"
+)
+# Bylines are short; a longer "author" element is a bio box or a list of other stories.
+MAX_BYLINE_CHARS = 120
+
+
+def byline_authors(tree: HtmlElement) -> list[str]:
+    """Authors named in the page's visible byline, for pages that declare none."""
+    for el in _BYLINE(tree)[:10]:
+        itemprop_name = el.find(".//*[@itemprop='name']")
+        text = (itemprop_name if itemprop_name is not None else el).text_content()
+        text = " ".join(text.split())
+        if 2 < len(text) <= MAX_BYLINE_CHARS:
+            names = _split_names(text)
+            if names and all(len(n.split()) <= 5 for n in names):
+                return names
+    return []
 
 
 def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from newscrawl.core.text import segment_key
 from newscrawl.core.types import Block, PageExtraction
-from newscrawl.core.urls import url_key
+from newscrawl.core.urls import link_key
 
 __all__ = [
     "LONG_SEGMENT_CHARS",
@@ -158,7 +158,7 @@ def _add_ref(refs: dict[int, int], key: int, owner: int) -> None:
 
 def page_id(page: PageExtraction) -> int:
     """Identity of the article a page shows (its canonical URL, folded like the dedup key)."""
-    return segment_key(url_key(page.canonical_url or page.url))
+    return segment_key(link_key(page.canonical_url or page.url))
 
 
 class SiteModelStore:

@@ -12,7 +12,6 @@ import unicodedata
 
 __all__ = ["fingerprint", "normalize", "segment_key", "word_count"]
 
-_WS = re.compile(r"\s+")
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 # CJK scripts write words without spaces: count each ideograph or kana as one token.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -21,9 +20,12 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
 def normalize(text: str) -> str:
     """Case-fold, NFKC and whitespace-collapse `text`, and trim punctuation at both ends."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _WS.sub(" ", text).strip()
-    return _EDGE_PUNCT.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.casefold().split())
+    if text and not (text[0].isalnum() and text[-1].isalnum()):
+        text = _EDGE_PUNCT.sub("", text)
+    return text
 
 
 def segment_key(text: str) -> int:

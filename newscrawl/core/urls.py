@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
 
-__all__ = ["canonicalize", "registered_domain", "same_site", "url_key"]
+__all__ = ["canonicalize", "link_key", "registered_domain", "same_site", "url_key"]
 
 _AMP_PATH = re.compile(r"(/amp/?$|\.amp(?=\.html?$)|/amp(?=/))", re.IGNORECASE)
 _AMP_QUERY = frozenset(["amp", "outputtype", "output"])
@@ -72,3 +72,20 @@ def url_key(url: str) -> str:
         path = path.rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _AMP_QUERY]
     return urlunsplit(("", host, path, urlencode(sorted(query)), "")).lstrip("/")
+
+
+def link_key(url: str) -> str:
+    """Cheap identity of a link target for the template model: host and path only.
+
+    Thousands of links per page are keyed, so this skips courlan; it folds `www.`, AMP and
+    trailing slashes like `url_key`, and ignores the query (two pages that differ only there
+    then share a key, which can only make the model keep a teaser, never drop an article).
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("amp.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    path = _AMP_PATH.sub("", parts.path).rstrip("/")
+    return f"{host}:{port}{path}" if port else f"{host}{path}"
