@@ -188,3 +188,32 @@ def test_quotes_with_one_class_are_not_merged() -> None:
     )
     refine.prepare_tree(tree, URL)
     assert len(tree.xpath("//blockquote")) == 2
+
+
+def test_headline_link_with_a_label_on_either_side_is_a_teaser() -> None:
+    tree = _tree(
+        "<p><a href='/2024/04/29/a.html'>China warns the protesters again today</a> [VIDEO]<br>"
+        "<a href='/2024/04/29/b.html'>Markets fall as the crisis deepens</a> [INSIGHT]</p>"
+    )
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(
+        ("p", "Water rose overnight."),
+        ("p", "China warns the protesters again today [VIDEO]"),
+        ("p", "SEE MORE: Markets fall as the crisis deepens"),
+    )
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_short_link_text_with_words_around_it_is_prose() -> None:
+    tree = _tree("<p>Read the <a href='/business/'>business news</a>.</p>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("p", "Business news today"))
+    assert len(refine.filter_blocks(blocks, hints)) == 1
+
+
+def test_the_page_printing_its_own_address_is_dropped() -> None:
+    canonical = "https://news.example.com/the-story"
+    tree = _tree(PARAS, head=f"<link rel='canonical' href='{canonical}'>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("p", "Water rose overnight."), ("p", canonical), ("p", URL))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]

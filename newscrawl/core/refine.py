@@ -79,6 +79,11 @@ SPLIT_MIN_PARAGRAPHS = 2
 # nearest common ancestor is a few levels up; containers further apart are different things
 # (comment threads, a second article) even with the same class.
 SPLIT_MAX_DEPTH = 3
+# A same-site link text at least this long reads as another article's headline, specific
+# enough to recognise with a label around it; shorter link texts are section names and tags.
+TEASER_MIN_HEADLINE_WORDS = 4
+# Words a teaser label adds around the headline link ("Read more:", "[VIDEO]", "See also").
+TEASER_LABEL_WORDS = 2
 # A list whose items all link to other pages of the site, each no longer than a teaser, is a
 # list of teasers once it has this many items: two could be a "see also" pair inside the text.
 LIST_MIN_TEASERS = 3
@@ -103,6 +108,11 @@ class PageHints:
     descriptions: frozenset[str] = field(default_factory=frozenset)
     # Keys of lines that are mostly a link to another page of the same site.
     teasers: frozenset[str] = field(default_factory=frozenset)
+    # Keys of same-site link texts long enough to be another article's headline.
+    headline_links: frozenset[str] = field(default_factory=frozenset)
+    # Keys of the page's own address (as fetched, canonical, og:url): printed on the page it
+    # is a permalink or print-edition artefact.
+    own_urls: frozenset[str] = field(default_factory=frozenset)
 
 
 def words(text: str) -> str:
@@ -126,12 +136,15 @@ def _keys(texts: set[str] | frozenset[str]) -> frozenset[str]:
 def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     """Fix the DOM in place before trafilatura reads it; return what the block filter needs."""
     _merge_split_body(tree)
-    titles, descriptions = _head_texts(tree)
+    titles, descriptions, urls = _head_texts(tree)
+    teasers, headline_links = _teasers(tree, url)
     return PageHints(
         url=url,
         headlines=_keys(_headlines(tree, titles)),
         descriptions=_keys(_descriptions(descriptions)),
-        teasers=_keys(_teasers(tree, url)),
+        teasers=_keys(teasers),
+        headline_links=_keys(headline_links),
+        own_urls=frozenset(key(u) for u in (url, *urls)) - {""},
     )
 
 
@@ -191,16 +204,18 @@ def _move_content(source: HtmlElement, target: HtmlElement) -> None:
         parent.remove(source)
 
 
-def _head_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    """The page's titles and descriptions from `<head>`: `<title>` and the usual meta tags.
+def _head_texts(tree: HtmlElement) -> tuple[list[str], list[str], list[str]]:
+    """The page's titles, descriptions and own URLs from `<head>`: `<title>`, the usual meta
+    tags and the canonical link.
 
     Only `<head>` is scanned, child by child: an XPath over the whole document costs more.
     """
     titles: list[str] = []
     descriptions: list[str] = []
+    urls: list[str] = []
     head = tree.find("head")
     if head is None:
-        return titles, descriptions
+        return titles, descriptions, urls
     for el in head:
         if el.tag == "title":
             titles.append(el.text or "")
@@ -210,7 +225,11 @@ def _head_texts(tree: HtmlElement) -> tuple[list[str], list[str]]:
                 titles.append(el.get("content") or "")
             elif name in _DESCRIPTION_METAS:
                 descriptions.append(el.get("content") or "")
-    return titles, descriptions
+            elif name == "og:url":
+                urls.append(el.get("content") or "")
+        elif el.tag == "link" and el.get("rel") == "canonical":
+            urls.append(el.get("href") or "")
+    return titles, descriptions, urls
 
 
 def _headlines(tree: HtmlElement, raw_titles: list[str]) -> frozenset[str]:
@@ -266,7 +285,7 @@ def _other_page_path(href: str, site: str, here: str) -> bool:
     return path not in ("", "/", here) and not path.startswith("?")
 
 
-def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
+def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
     """Lines that mostly link to other pages of this site: teasers of other articles.
 
     What is measured is the share of the line's words inside such links, so the rule needs no
@@ -274,12 +293,13 @@ def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
     """
     absolute = _ABSOLUTE.match(url)
     if not absolute:
-        return frozenset()
+        return set(), set()
     site = _host(absolute.group(1))
     here = url[absolute.end() :].partition("#")[0] or "/"
     linked: dict[HtmlElement, int] = {}
     items: set[HtmlElement] = set()
     found = set()
+    headline_links = set()
     for a in tree.iter("a"):
         href = a.get("href")
         if href is None or not _other_page_path(href, site, here):
@@ -290,6 +310,8 @@ def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
         n = anchor.count(" ") + 1
         if n <= TEASER_MAX_WORDS:
             found.add(anchor)
+            if n >= TEASER_MIN_HEADLINE_WORDS:
+                headline_links.add(anchor)
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
             line = line.getparent()
@@ -308,7 +330,7 @@ def _teasers(tree: HtmlElement, url: str) -> frozenset[str]:
         if total and total <= TEASER_MAX_WORDS and link_words >= TEASER_MIN_LINK_SHARE * total:
             found.add(text)
     found.update(_teaser_lists(items))
-    return frozenset(found)
+    return found, headline_links
 
 
 def _teaser_lists(items: set[HtmlElement]) -> set[str]:
@@ -354,7 +376,9 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
     for i, (block, text, k) in enumerate(zip(blocks, texts, keys, strict=True)):
         if i in copies:
             continue
-        if k in hints.headlines or k in hints.teasers:
+        if k in hints.headlines or k in hints.teasers or k in hints.own_urls:
+            continue
+        if _labelled_headline_link(text, hints):
             continue
         if (
             text.count(" ") + 1 <= LABEL_MAX_WORDS
@@ -366,6 +390,22 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+def _labelled_headline_link(text: str, hints: PageHints) -> bool:
+    """True when `text` is another article's headline link plus a short label around it.
+
+    "Read more: <headline>", "<headline> [VIDEO]": the label is a word or two on either side,
+    whatever its language; a headline-long link text makes the match specific.
+    """
+    tokens = text.split(" ")
+    for before in range(TEASER_LABEL_WORDS + 1):
+        for after in range(TEASER_LABEL_WORDS + 1 - before):
+            if before + after == 0 or len(tokens) - before - after < TEASER_MIN_HEADLINE_WORDS:
+                continue
+            if "".join(tokens[before : len(tokens) - after]) in hints.headline_links:
+                return True
+    return False
 
 
 def _ends_sentence(text: str) -> bool:
