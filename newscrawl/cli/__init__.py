@@ -19,6 +19,8 @@ COMMANDS = {
     "crawl": ("newscrawl.cli.crawl", "crawl sites with the news spider into JSONL"),
     "clean": ("newscrawl.cli.clean", "clean saved pages (HTML files, dirs, JSONL) into records"),
     "inspect": ("newscrawl.cli.inspect", "summarise, show or validate newscrawl JSONL files"),
+    "schedule": ("newscrawl.cli.schedule", "run the sources of sources.toml when they are due"),
+    "status": ("newscrawl.cli.status", "show each source's last and next scheduled run"),
 }
 
 

@@ -103,7 +103,11 @@ class Source:
 
 
 def load_sources(path: Path, variables: dict[str, str] | None = None) -> list[Source]:
-    """Read and check a sources file; ConfigError names the file, source and key at fault."""
+    """Read and check a sources file; ConfigError names the file, source and key at fault.
+
+    `variables` fill `{name}` placeholders in URLs (`{demo}`: the demo server's base URL);
+    None leaves them as written, for commands that only need names and schedules.
+    """
     try:
         data = tomllib.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError:
@@ -140,7 +144,7 @@ def parse_sources(data: dict[str, Any], variables: dict[str, str] | None = None)
         _check_keys(where, table)
         merged = {**defaults, **table}
         merged["settings"] = {**defaults.get("settings", {}), **table.get("settings", {})}
-        sources.append(_build(name, merged, variables or {}))
+        sources.append(_build(name, merged, variables))
     return sources
 
 
@@ -151,7 +155,7 @@ def _check_keys(where: str, table: dict[str, Any]) -> None:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
 
 
-def _build(name: str, t: dict[str, Any], variables: dict[str, str]) -> Source:
+def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> Source:
     where = f"source {name!r}"
     urls: dict[str, list[str]] = {}
     for key in _URL_KEYS:
@@ -201,9 +205,11 @@ def _str_list(where: str, key: str, value: Any) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _url(where: str, key: str, url: str, variables: dict[str, str]) -> str:
+def _url(where: str, key: str, url: str, variables: dict[str, str] | None) -> str:
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
+        if variables is None:
+            return "http://placeholder.invalid"
         if name not in variables:
             hint = " (run with --demo to serve the demo site)" if name == "demo" else ""
             raise ConfigError(f"{where}: key {key!r}: placeholder {{{name}}} has no value{hint}")
@@ -213,7 +219,7 @@ def _url(where: str, key: str, url: str, variables: dict[str, str]) -> str:
     parts = urlsplit(filled)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{where}: key {key!r}: not an http(s) URL: {url!r}")
-    return filled
+    return url if variables is None else filled
 
 
 def _known_settings() -> dict[str, Any]:
