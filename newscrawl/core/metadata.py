@@ -260,13 +260,13 @@ def _tags(meta: dict[str, str], article: dict[str, Any] | None) -> list[str]:
 def _time_element(tree: HtmlElement, itemprop: str) -> str | None:
     for el in tree.iterfind(".//time"):
         if el.get("itemprop") == itemprop and el.get("datetime"):
-            return el.get("datetime")
+            return str(el.get("datetime"))
     if itemprop == "datePublished":
         for el in tree.iterfind(".//time"):
             if el.get("datetime") and (
                 el.get("pubdate") is not None or "publish" in (el.get("class") or "")
             ):
-                return el.get("datetime")
+                return str(el.get("datetime"))
     return None
 
 

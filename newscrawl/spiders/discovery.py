@@ -36,8 +36,9 @@ def _local(tag: object) -> str:
 
 def _child_text(el: etree._Element, name: str) -> str | None:
     for child in el:
-        if _local(child.tag) == name and child.text and child.text.strip():
-            return child.text.strip()
+        text = child.text
+        if _local(child.tag) == name and isinstance(text, str) and text.strip():
+            return text.strip()
     return None
 
 

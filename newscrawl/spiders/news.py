@@ -140,7 +140,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.info(
                 "skipping non-HTML response %s (%s)",
                 response.url,
-                response.headers.get("Content-Type", b"").decode("latin-1"),
+                (response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
             return
         try:
@@ -177,13 +177,13 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """A fetch failed for good (retries done): one log line and a count, no traceback."""
-        kind = failure.type.__name__ if failure.type else "Error"
-        if failure.check(HttpError):
-            kind = f"http_{failure.value.response.status}"
+        error = failure.value
+        kind = type(error).__name__
+        if isinstance(error, HttpError):
+            kind = f"http_{error.response.status}"
+        request = getattr(failure, "request", None)
         self.crawler.stats.inc_value(f"newscrawl/spider/fetch_failed/{kind}")
-        self.logger.warning(
-            "fetch failed: %s (%s: %s)", failure.request.url, kind, failure.getErrorMessage()
-        )
+        self.logger.warning("fetch failed: %s (%s: %s)", getattr(request, "url", "?"), kind, error)
 
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
