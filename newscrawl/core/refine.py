@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -29,6 +31,12 @@ _WORD = re.compile(r"\w+")
 
 # Sentence-final punctuation of the major scripts (Latin, CJK full-width, Devanagari, Arabic).
 _SENTENCE_ENDS = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u0964", "\u061f")
+# Links that can end up in the extracted text: site navigation, headers and footers are
+# dropped by trafilatura whole, and skipping them here halves the work of the teaser rules.
+_CONTENT_LINKS = etree.XPath(
+    "//body//a[@href][normalize-space()][not(ancestor::nav or ancestor::header"
+    " or ancestor::footer)]"
+)
 _TITLE_METAS = frozenset(["og:title", "twitter:title"])
 _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:description"])
 # Containers a body can be split across; a run of quotes or list items with one class are
@@ -300,7 +308,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
     items: set[HtmlElement] = set()
     found = set()
     headline_links = set()
-    for a in tree.iter("a"):
+    for a in _CONTENT_LINKS(tree):
         href = a.get("href")
         if href is None or not _other_page_path(href, site, here):
             continue
@@ -349,9 +357,9 @@ def _teaser_lists(items: set[HtmlElement]) -> set[str]:
         if linked_items < LIST_MIN_TEASERS:
             continue
         entries = [c for c in parent if c.tag == "li"]
-        texts = [words(c.text_content()) for c in entries]
-        if linked_items < len([t for t in texts if t]):
+        if linked_items < len(entries):
             continue
+        texts = [words(c.text_content()) for c in entries]
         if any(t.count(" ") + 1 > TEASER_MAX_WORDS for t in texts):
             continue
         for entry, text in zip(entries, texts, strict=True):
