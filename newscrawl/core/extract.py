@@ -21,7 +21,7 @@ from trafilatura.utils import load_html
 from newscrawl.core import refine
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page
-from newscrawl.core.text import normalize, segment_key
+from newscrawl.core.text import normalize, segment_key, shape_key
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import link_key, registered_domain
 
@@ -66,6 +66,7 @@ BLOCK_TAGS = frozenset(
 )
 # Block tags that make their parent a container rather than a segment (inline a/span don't).
 _CONTAINER_TAGS = BLOCK_TAGS - {"a", "span"}
+_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "head", "title"])
 _NON_PAGE_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "whatsapp:")
 # A segment shorter than this (after normalising) carries too little text to be evidence.
 MIN_SEGMENT_CHARS = 2
@@ -198,7 +199,20 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     keys: dict[int, None] = {}
     features = census.features
     for el in elements:
-        if el.tag not in BLOCK_TAGS or id(el) in has_block:
+        if id(el) in has_block:
+            # Loose text between a container's blocks renders as lines of its own (old table
+            # layouts put whole bylines and comment labels there).
+            for run, link_chars in _loose_runs(el, has_block, links):
+                norm = normalize(run)
+                if len(norm) >= MIN_SEGMENT_CHARS and len(keys) < MAX_PAGE_SEGMENTS:
+                    census.chars += len(norm)
+                    rkey = segment_key(run)
+                    keys[rkey] = None
+                    if shape := shape_key(run):
+                        keys[shape] = None
+                    features.setdefault(rkey, (min(1.0, link_chars / len(norm)), False))
+            continue
+        if el.tag not in BLOCK_TAGS:
             continue
         text = el.text_content()
         norm = normalize(text)
@@ -209,6 +223,8 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             continue
         key = segment_key(text)
         keys[key] = None
+        if shape := shape_key(text):
+            keys[shape] = None
         if el.tag == "a":
             chars, internal = links.get(id(el), (0, False))
         else:
@@ -229,6 +245,30 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     census.keys = tuple(keys)
     census.anchors = tuple(anchors)
     return census
+
+
+def _loose_runs(
+    el: HtmlElement, has_block: set[int], links: dict[int, tuple[int, bool]]
+) -> list[tuple[str, int]]:
+    """Text runs of a container outside its block children, split at blocks and <br>."""
+    runs: list[tuple[str, int]] = []
+    parts: list[str] = [el.text or ""]
+    link_chars = 0
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            parts.append(child.tail or "")
+            continue
+        if tag in _CONTAINER_TAGS or tag == "br" or id(child) in has_block:
+            runs.append(("".join(parts), link_chars))
+            parts, link_chars = [child.tail or ""], 0
+            continue
+        parts.append(child.text_content())
+        parts.append(child.tail or "")
+        if tag == "a":
+            link_chars += links.get(id(child), (0, False))[0]
+    runs.append(("".join(parts), link_chars))
+    return [(text, chars) for text, chars in runs if text.strip()]
 
 
 def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
@@ -278,25 +318,57 @@ def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
         return None
 
 
+# trafilatura's output elements that hold paragraphs of their own.
+_XML_BLOCKS = frozenset(["p", "head", "quote", "code", "list", "table", "div"])
+_XML_KIND = {"head": "h", "quote": "quote", "code": "pre"}
+
+
 def _blocks(doc: Any, census: _Census) -> list[Block]:
     body = getattr(doc, "body", None)
     if body is None:
         return []
     out: list[Block] = []
-    for el in body:
+    _walk(body, out, census)
+    return out
+
+
+def _walk(container: etree._Element, out: list[Block], census: _Census) -> None:
+    """Turn trafilatura's XML into blocks, one per paragraph, list item or table row.
+
+    Layout tables put whole articles in one cell; a cell (or item) holding paragraphs of its
+    own is walked into rather than flattened into one giant "row".
+    """
+    if container.text and container.text.strip():
+        _add(out, container.text, "p", census)
+    for el in container:
         tag = el.tag
         if tag == "list":
-            for item in el.iter("item"):
-                _add(out, _el_text(item), "li", census)
+            for item in el.iterchildren("item"):
+                if _has_xml_blocks(item):
+                    _walk(item, out, census)
+                else:
+                    _add(out, _el_text(item), "li", census)
         elif tag == "table":
             for row in el.iter("row"):
-                cells = [_el_text(c) for c in row if isinstance(c.tag, str)]
-                _add(out, " | ".join(c for c in cells if c), "table", census)
-        else:
-            kind = {"head": "h", "quote": "quote", "code": "pre"}.get(str(tag), "p")
+                cells = [c for c in row if isinstance(c.tag, str)]
+                if any(_has_xml_blocks(c) for c in cells):
+                    for cell in cells:
+                        _walk(cell, out, census)
+                else:
+                    texts = (" ".join(_el_text(c).split()) for c in cells)
+                    _add(out, " | ".join(t for t in texts if t), "table", census)
+        elif tag in _XML_BLOCKS and _has_xml_blocks(el):
+            _walk(el, out, census)
+        elif isinstance(tag, str):
+            kind = _XML_KIND.get(tag, "p")
             for line in _el_text(el).split("\n"):
                 _add(out, line, kind, census)
-    return out
+        if el.tail and el.tail.strip():
+            _add(out, el.tail, "p", census)
+
+
+def _has_xml_blocks(el: etree._Element) -> bool:
+    return any(child.tag in _XML_BLOCKS for child in el)
 
 
 def _el_text(el: etree._Element) -> str:
@@ -317,7 +389,16 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
         return
     key = segment_key(text)
     share, internal = census.features.get(key, (0.0, False))
-    out.append(Block(text=text, key=key, kind=kind, link_share=share, links_internal=internal))
+    out.append(
+        Block(
+            text=text,
+            key=key,
+            kind=kind,
+            link_share=share,
+            links_internal=internal,
+            shape=shape_key(text),
+        )
+    )
 
 
 def _fallback_metadata(

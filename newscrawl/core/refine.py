@@ -37,6 +37,7 @@ _CONTENT_LINKS = etree.XPath(
     "//body//a[@href][normalize-space()][not(ancestor::nav or ancestor::header"
     " or ancestor::footer)]"
 )
+_NON_RENDERING = frozenset(["script", "style", "noscript", "template"])
 _TITLE_METAS = frozenset(["og:title", "twitter:title"])
 _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:description"])
 # Containers a body can be split across; a run of quotes or list items with one class are
@@ -97,6 +98,8 @@ TEASER_LABEL_WORDS = 2
 LIST_MIN_TEASERS = 3
 # How far above a teaser link its list item may be (item > wrapper > headline > link).
 LIST_ITEM_MAX_DEPTH = 4
+# Wrappers an embedded quote comes in (figure > div.embed > div.inner > blockquote).
+QUOTE_MAX_WRAPPERS = 3
 # A block at most this long right before a teaser is the teaser list's label ("You may also
 # like", "Top stories"); real sub-headings introduce prose, not only links.
 LABEL_MAX_WORDS = 6
@@ -144,6 +147,7 @@ def _keys(texts: set[str] | frozenset[str]) -> frozenset[str]:
 def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     """Fix the DOM in place before trafilatura reads it; return what the block filter needs."""
     _merge_split_body(tree)
+    _lift_quotes(tree)
     titles, descriptions, urls = _head_texts(tree)
     teasers, headline_links = _teasers(tree, url)
     return PageHints(
@@ -180,6 +184,45 @@ def _merge_split_body(tree: HtmlElement) -> None:
         for other in members[1:]:
             if _near(first, other):
                 _move_content(other, first)
+
+
+def _lift_quotes(tree: HtmlElement) -> None:
+    """Take quotations in the body out of the embed/widget wrappers they come in.
+
+    Embedded posts (a tweet, a quoted statement) are a `<blockquote>` that the article quotes,
+    but sites wrap them in "embed"/"widget" containers, the very class names trafilatura
+    prunes as boilerplate, so the quote vanishes from the text. A wrapper that holds nothing
+    but the quote (and its loader script), sitting in the paragraph flow of the body, is
+    replaced by the bare quote.
+    """
+    for quote in list(tree.iter("blockquote")):
+        top = quote
+        for _ in range(QUOTE_MAX_WRAPPERS):
+            parent = top.getparent()
+            if parent is None or not _only_wraps(parent, top):
+                break
+            top = parent
+        container = top.getparent()
+        if container is None or container.find("p") is None:
+            continue
+        for attr in ("class", "id"):
+            quote.attrib.pop(attr, None)
+        if top is not quote:
+            tail = top.tail
+            container.replace(top, quote)
+            quote.tail = tail
+
+
+def _only_wraps(parent: HtmlElement, child: HtmlElement) -> bool:
+    """True when `parent` holds `child` and nothing else that renders (scripts aside)."""
+    if parent.text and parent.text.strip():
+        return False
+    for el in parent:
+        if el is child:
+            continue
+        if el.tag not in _NON_RENDERING or (el.tail and el.tail.strip()):
+            return False
+    return not (child.tail and child.tail.strip())
 
 
 def _near(a: HtmlElement, b: HtmlElement) -> bool:

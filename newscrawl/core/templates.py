@@ -59,7 +59,7 @@ MAX_SEGMENTS_PER_SITE = 50_000
 MAX_REFS_PER_SITE = 50_000
 # Distinct pages remembered per site, so a page crawled again is not counted twice.
 MAX_PAGE_IDS_PER_SITE = 20_000
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -109,13 +109,18 @@ class SiteModel:
         # A text owned by several pages (owner -1) proves nothing here; only counts can.
         if owner is not None and owner >= 0 and owner != pid:
             return "teaser_reference"
-        seen = self.counts.get(block.key, 0)
-        if seen >= MIN_PAGES and self.pages:
-            share = seen / self.pages
-            needed = LONG_MIN_SHARE if len(block.text) >= LONG_SEGMENT_CHARS else MIN_SHARE
-            if share >= needed:
-                return "site_template"
+        if self._repeated(block.key, len(block.text)):
+            return "site_template"
+        if block.shape and self._repeated(block.shape, len(block.text)):
+            return "site_template_shape"
         return None
+
+    def _repeated(self, key: int, chars: int) -> bool:
+        seen = self.counts.get(key, 0)
+        if seen < MIN_PAGES or not self.pages:
+            return False
+        needed = LONG_MIN_SHARE if chars >= LONG_SEGMENT_CHARS else MIN_SHARE
+        return seen / self.pages >= needed
 
     def _prune_counts(self) -> None:
         singles = [k for k, v in self.counts.items() if v <= 1]

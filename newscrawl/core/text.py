@@ -10,7 +10,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["fingerprint", "normalize", "segment_key", "word_count"]
+__all__ = ["fingerprint", "normalize", "segment_key", "shape_key", "word_count"]
 
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 # CJK scripts write words without spaces: count each ideograph or kana as one token.
@@ -31,6 +31,25 @@ def normalize(text: str) -> str:
 def segment_key(text: str) -> int:
     """A stable 63-bit key for a segment's normalised text (stable across processes and runs)."""
     digest = hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+_DIGITS = re.compile(r"\d+")
+# Only short lines get a shape key: counters, dates and "page 2 of 5" labels are short, while a
+# long sentence that matches another one but for its numbers is content.
+MAX_SHAPE_CHARS = 48
+
+
+def shape_key(text: str) -> int:
+    """Key of a short line with its numbers blanked ("Comments (12)" ~ "Comments (3)"), or 0.
+
+    Lets the template model see a counter or date line as one repeated segment.
+    """
+    norm = normalize(text)
+    if len(norm) > MAX_SHAPE_CHARS or not any(c.isdigit() for c in norm):
+        return 0
+    shaped = "\x00shape:" + _DIGITS.sub("0", norm)
+    digest = hashlib.blake2b(shaped.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 

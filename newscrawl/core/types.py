@@ -21,6 +21,7 @@ class Block:
     kind: str = "p"  # p | h | li | quote | table | pre
     link_share: float = 0.0  # share of the source element's text that is link text
     links_internal: bool = False  # the link text points at other pages of the same site
+    shape: int = 0  # key of the text with numbers blanked, for short lines with digits (or 0)
 
 
 @dataclass(slots=True)
