@@ -56,7 +56,7 @@ def article_html(i: int, base: str = "{{BASE}}", version: int = 0) -> str:
 <link rel="canonical" href="{base}/{article_slug(i)}">
 <meta property="article:published_time" content="2024-05-{1 + i % 28:02d}T08:00:00Z">
 </head><body>
-<header><nav><a href="/">Home</a> <a href="/news/">News</a></nav></header>
+<header><nav><a href="/">Home</a></nav></header>
 <main><article><h1>{title}</h1>
 <p class="byline">By Ada Reporter</p>
 {paras}

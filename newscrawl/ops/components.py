@@ -9,6 +9,7 @@ returns `-s` values only for the component dicts that lack an entry.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 __all__ = ["COMPONENTS", "missing_component_settings"]
@@ -27,9 +28,11 @@ COMPONENTS: dict[str, dict[str, int]] = {
 def missing_component_settings(settings: Any = None) -> dict[str, str]:
     """JSON `-s` values adding our components to the component dicts that lack them."""
     if settings is None:
-        from scrapy.utils.project import get_project_settings
+        from scrapy.settings import Settings
 
-        settings = get_project_settings()
+        # The module the crawl process will load (the scheduler sets the same default).
+        settings = Settings()
+        settings.setmodule(os.environ.get("SCRAPY_SETTINGS_MODULE") or "newscrawl.settings")
     out = {}
     for name, components in COMPONENTS.items():
         current = {str(k): v for k, v in settings.getdict(name).items()}
