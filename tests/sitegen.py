@@ -41,6 +41,7 @@ def make_site(
     script: str = "latin",
     seed: int = 7,
     shared_quote: str | None = None,
+    excerpts: bool = False,
 ) -> list[Page]:
     """Article pages of one site; pages 0 and 1 carry `shared_quote` inside their body."""
     rng = random.Random(seed)
@@ -65,13 +66,24 @@ def make_site(
         f"/2026/05/story-{i:02d}-{'-'.join(t.split()[:3]).lower()}.html"
         for i, t in enumerate(titles)
     ]
-    out = []
+    bodies = []
     for i in range(pages):
         paras = [_sentence(rng, words, rng.randint(25, 45)) for _ in range(rng.randint(4, 7))]
         if shared_quote and i in (0, 1):
             paras.insert(2, shared_quote)
+        bodies.append(paras)
+    out = []
+    for i in range(pages):
+        paras = bodies[i]
         prev_i, next_i = (i - 1) % pages, (i + 1) % pages
         body = "\n".join(f"<p>{p}</p>" for p in paras)
+        related = ""
+        if excerpts:
+            # Teasers quoting other articles' leads, inside the story body.
+            picks = [(i + k) % pages for k in (2, 3, 5)]
+            related = "<div class='related'>" + "".join(
+                f"<div><p><a href='{slugs[j]}'>{titles[j]}</a></p><p>{bodies[j][0]}</p></div>"
+                for j in picks) + "</div>"
         html = f"""<!DOCTYPE html>
 <html lang="{"ru" if script == "cyrillic" else "en"}"><head><meta charset="utf-8">
 <title>{titles[i]} | Example News</title>
@@ -88,6 +100,7 @@ def make_site(
 <div class="story-body">
 <p class="promo">{promo}</p>
 {body}
+{related}
 <aside class="newsletter"><p>{newsletter}</p></aside>
 <p class="promo">{promo}</p>
 </div>

@@ -56,6 +56,16 @@ def test_quote_shared_by_two_articles_survives() -> None:
     assert QUOTE in text_of(results[pages[1].url])
 
 
+def test_own_lead_survives_while_the_same_text_as_a_teaser_elsewhere_goes() -> None:
+    pages = make_site(pages=12, excerpts=True)
+    results = clean_all(pages)
+    for page in pages:
+        text = text_of(results[page.url])
+        assert text.split("\n\n") == page.paragraphs, page.url
+        others = [p.paragraphs[0] for p in pages if p is not page]
+        assert not any(lead in text for lead in others)
+
+
 def test_teasers_in_cyrillic_are_recognised_structurally() -> None:
     pages = make_site(base="https://novosti.example.ru", pages=12, script="cyrillic", seed=3)
     results = clean_all(pages)

@@ -106,8 +106,12 @@ class SiteModel:
         if block.links_internal and block.link_share >= TEASER_LINK_SHARE:
             return "teaser_link"
         owner = self.refs.get(block.key)
+        if owner == pid:
+            # This page's own headline, description or lead: content here, however often
+            # other pages of the site quote it as a teaser.
+            return None
         # A text owned by several pages (owner -1) proves nothing here; only counts can.
-        if owner is not None and owner >= 0 and owner != pid:
+        if owner is not None and owner >= 0:
             return "teaser_reference"
         if self._repeated(block.key, len(block.text)):
             return "site_template"
