@@ -80,10 +80,15 @@ def make_site(
         related = ""
         if excerpts:
             # Teasers quoting other articles' leads, inside the story body.
-            picks = [(i + k) % pages for k in (2, 3, 5)]
-            related = "<div class='related'>" + "".join(
-                f"<div><p><a href='{slugs[j]}'>{titles[j]}</a></p><p>{bodies[j][0]}</p></div>"
-                for j in picks) + "</div>"
+            picks = [(i + k) % pages for k in range(1, 7)]
+            related = (
+                "<div class='related'>"
+                + "".join(
+                    f"<div><p><a href='{slugs[j]}'>{titles[j]}</a></p><p>{bodies[j][0]}</p></div>"
+                    for j in picks
+                )
+                + "</div>"
+            )
         html = f"""<!DOCTYPE html>
 <html lang="{"ru" if script == "cyrillic" else "en"}"><head><meta charset="utf-8">
 <title>{titles[i]} | Example News</title>

@@ -53,6 +53,10 @@ LONG_MIN_SHARE = 0.5
 # A block whose text is at least this share link text pointing at another page of the same
 # site is a teaser or navigation, not prose (inline links in prose are a small share).
 TEASER_LINK_SHARE = 0.8
+# Teasers quote an article's first sentences; the first blocks long enough to be sentences (a
+# promo line above the lead is shorter) are recorded as owned by their page.
+LEAD_BLOCKS = 2
+MIN_LEAD_CHARS = 60
 # Caps that bound one site's model in memory and on disk; when a cap is hit, segments seen on a
 # single page go first (they are the vast majority and carry no template evidence).
 MAX_SEGMENTS_PER_SITE = 50_000
@@ -94,8 +98,9 @@ class SiteModel:
             for text in (page.title, page.description):
                 if text:
                     _add_ref(refs, segment_key(text), pid)
-            if page.blocks:
-                _add_ref(refs, page.blocks[0].key, pid)
+            leads = [b for b in page.blocks if len(b.text) >= MIN_LEAD_CHARS][:LEAD_BLOCKS]
+            for block in leads:
+                _add_ref(refs, block.key, pid)
         if len(refs) > MAX_REFS_PER_SITE:
             for key in list(refs)[: len(refs) - MAX_REFS_PER_SITE]:
                 del refs[key]
