@@ -217,3 +217,36 @@ def test_the_page_printing_its_own_address_is_dropped() -> None:
     hints = refine.prepare_tree(tree, URL)
     blocks = _blocks(("p", "Water rose overnight."), ("p", canonical), ("p", URL))
     assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_embedded_quote_is_lifted_out_of_its_widget_wrapper() -> None:
+    tree = _tree(
+        "<div class='story'><p>Before the quote.</p>"
+        "<div class='social-embed'><blockquote class='tweet-embed'><p>Quoted post.</p>"
+        "</blockquote><script src='widgets.js'></script></div>"
+        "<p>After the quote.</p></div>"
+    )
+    refine.prepare_tree(tree, URL)
+    story = tree.xpath("//div[@class='story']")[0]
+    assert [el.tag for el in story] == ["p", "blockquote", "p"]
+    assert story[1].get("class") is None
+    assert tree.xpath("//div[@class='social-embed']") == []
+
+
+def test_quote_in_a_sidebar_widget_stays_put() -> None:
+    tree = _tree(
+        "<aside><div class='widget'><div class='fb-page'><blockquote>Like us</blockquote>"
+        "</div></div></aside>"
+    )
+    refine.prepare_tree(tree, URL)
+    assert tree.xpath("//div[@class='fb-page']/blockquote")
+
+
+def test_title_moved_into_the_body_by_broken_markup_is_still_found() -> None:
+    tree = lxml_html.document_fromstring(
+        "<html><head><script></script></head><body><title>Rain floods the town | Site</title>"
+        f"<h1>Rain floods the town</h1>{PARAS}</body></html>"
+    )
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("h", "Rain floods the town"), ("p", "Water rose overnight."))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]

@@ -256,20 +256,22 @@ def _move_content(source: HtmlElement, target: HtmlElement) -> None:
 
 
 def _head_texts(tree: HtmlElement) -> tuple[list[str], list[str], list[str]]:
-    """The page's titles, descriptions and own URLs from `<head>`: `<title>`, the usual meta
-    tags and the canonical link.
+    """The page's titles, descriptions and own URLs: `<title>`, the usual meta tags and the
+    canonical link.
 
-    Only `<head>` is scanned, child by child: an XPath over the whole document costs more.
+    The whole document is searched, not only `<head>`: on broken markup (a stray element early
+    in the head) the parser moves the rest of the head into the body. Only the first `<title>`
+    counts, later ones belong to inline SVG icons.
     """
     titles: list[str] = []
     descriptions: list[str] = []
     urls: list[str] = []
-    head = tree.find("head")
-    if head is None:
-        return titles, descriptions, urls
-    for el in head:
+    seen_title = False
+    for el in tree.iter("title", "meta", "link"):
         if el.tag == "title":
-            titles.append(el.text or "")
+            if not seen_title:
+                titles.append(el.text or "")
+                seen_title = True
         elif el.tag == "meta":
             name = el.get("property") or el.get("name") or ""
             if name in _TITLE_METAS:
