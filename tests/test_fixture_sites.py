@@ -39,6 +39,10 @@ MIN_SHARED_SENTENCE = 40
 SHORT_PROMO = 15
 # Pages per site whose teasers quote another article's summary or first sentence.
 MIN_EXCERPT_PAGES = 4
+# Same threshold the generator uses for labels ("Advertisement", "Anzeige", "Comment").
+MAX_LABEL = 25
+# Sites with a paragraph that opens with one of the site's own labels.
+MIN_LABEL_TRAP_SITES = 4
 MEDIUM_PROMO = (20, 40)
 LONG_PROMO = (150, 250)
 # Share of letters that must be non-Latin for a site to count as a non-Latin-script site.
@@ -135,6 +139,11 @@ def served_files() -> list[Path]:
 
 def paragraphs(rec: dict[str, Any]) -> list[str]:
     return str(rec["text"]).split("\n\n")
+
+
+def description(site: str, path: str) -> str:
+    values = parse(page_file(site, path)).xpath("//meta[@name='description']/@content")
+    return str(values[0])
 
 
 # --------------------------------------------------------------------------- shape
@@ -289,15 +298,18 @@ def test_shared_sentences_exist_on_two_sites_and_are_marked_must_keep() -> None:
                     assert sentence in keep
 
 
-def test_a_paragraph_opens_with_a_template_label_of_its_site() -> None:
-    hits = []
+def test_paragraphs_open_with_a_template_label_of_their_site() -> None:
+    sites_with_hits = set()
     for site, rec in articles():
-        labels = {seg for r in load_gold(site) for seg in r["template_segments"] if len(seg) <= 25}
+        labels = {
+            seg for r in load_gold(site) for seg in r["template_segments"] if len(seg) <= MAX_LABEL
+        }
         for par in paragraphs(rec):
             if any(par.startswith(label + " ") for label in labels):
-                hits.append(par)
+                sites_with_hits.add(site)
                 assert par in rec["must_keep"]
-    assert hits
+    # "Advertisement hoardings", "Comment cards", "Anzeige gegen Unbekannt", "Реклама на фасадах"
+    assert len(sites_with_hits) >= MIN_LABEL_TRAP_SITES
 
 
 @pytest.mark.parametrize("site", SITE_NAMES)
@@ -309,14 +321,9 @@ def test_teasers_carry_other_headlines_and_one_sentence_excerpts(site: str) -> N
         segments = set(rec["template_segments"])
         assert segments & {r["title"] for r in others}, rec["path"]
         first_sentences = {sentences(paragraphs(r)[0])[0] for r in others}
-        summaries = {str(m) for r in others for m in [description(site, r["path"])]}
+        summaries = {description(site, r["path"]) for r in others}
         excerpts += bool(segments & (first_sentences | summaries))
     assert excerpts >= MIN_EXCERPT_PAGES
-
-
-def description(site: str, path: str) -> str:
-    values = parse(page_file(site, path)).xpath("//meta[@name='description']/@content")
-    return str(values[0])
 
 
 @pytest.mark.parametrize("site", SITE_NAMES)
