@@ -21,7 +21,12 @@ from trafilatura.utils import load_html
 from newscrawl.core import refine
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page
-from newscrawl.core.text import normalize, segment_key, shape_key
+from newscrawl.core.text import (
+    normalize,
+    normalized_key,
+    normalized_shape_key,
+    segment_key,
+)
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import link_key, registered_domain
 
@@ -169,7 +174,32 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     base = urlsplit(url)
     site = registered_domain(url)
     page_key = segment_key(link_key(url))
-    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    elements: list[HtmlElement] = []
+    links: dict[int, tuple[int, bool]] = {}  # each link once: text length, same-site target
+    anchors: dict[tuple[int, int], None] = {}
+    with_br: set[int] = set()
+    for el in tree.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        elements.append(el)
+        if tag == "a":
+            text = el.text_content()
+            chars = len(text.strip())
+            target = _target_key(el.get("href"), base, site)
+            internal = target is not None and target != page_key
+            links[id(el)] = (chars, internal)
+            if internal and chars >= MIN_ANCHOR_CHARS:
+                anchors[(segment_key(text), target)] = None  # type: ignore[index]
+                census.internal_link_chars += chars
+        elif tag == "br":
+            parent = el.getparent()
+            while parent is not None and parent.tag not in BLOCK_TAGS:
+                parent = parent.getparent()
+            if parent is not None:
+                with_br.add(id(parent))
+        elif tag == "article":
+            census.article_tags += 1
 
     # Which elements contain another block element (those are containers, not segments).
     has_block: set[int] = set()
@@ -179,52 +209,36 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             if parent is not None:
                 has_block.add(id(parent))
 
-    # Each link once: its text length and whether it points at another page of this site.
-    links: dict[int, tuple[int, bool]] = {}
-    anchors: dict[tuple[int, int], None] = {}
-    for el in elements:
-        tag = el.tag
-        if tag == "article":
-            census.article_tags += 1
-        elif tag == "a":
-            text = el.text_content()
-            chars = len(text.strip())
-            target = _target_key(el.get("href"), base, site)
-            internal = target is not None and target != page_key
-            links[id(el)] = (chars, internal)
-            if internal and chars >= MIN_ANCHOR_CHARS:
-                anchors[(segment_key(text), target)] = None  # type: ignore[index]
-                census.internal_link_chars += chars
-
     keys: dict[int, None] = {}
     features = census.features
+
+    def add(norm: str, feature: tuple[float, bool], primary: bool) -> None:
+        census.chars += len(norm) if primary else 0
+        if len(keys) >= MAX_PAGE_SEGMENTS:
+            return
+        key = normalized_key(norm)
+        keys[key] = None
+        if primary:
+            features[key] = feature
+        else:
+            features.setdefault(key, feature)
+        if shape := normalized_shape_key(norm):
+            keys[shape] = None
+
     for el in elements:
         if id(el) in has_block:
             # Loose text between a container's blocks renders as lines of its own (old table
             # layouts put whole bylines and comment labels there).
             for run, link_chars in _loose_runs(el, has_block, links):
                 norm = normalize(run)
-                if len(norm) >= MIN_SEGMENT_CHARS and len(keys) < MAX_PAGE_SEGMENTS:
-                    census.chars += len(norm)
-                    rkey = segment_key(run)
-                    keys[rkey] = None
-                    if shape := shape_key(run):
-                        keys[shape] = None
-                    features.setdefault(rkey, (min(1.0, link_chars / len(norm)), False))
+                if len(norm) >= MIN_SEGMENT_CHARS:
+                    add(norm, (min(1.0, link_chars / len(norm)), False), True)
             continue
         if el.tag not in BLOCK_TAGS:
             continue
-        text = el.text_content()
-        norm = normalize(text)
+        norm = normalize(el.text_content())
         if len(norm) < MIN_SEGMENT_CHARS:
             continue
-        census.chars += len(norm)
-        if len(keys) >= MAX_PAGE_SEGMENTS:
-            continue
-        key = segment_key(text)
-        keys[key] = None
-        if shape := shape_key(text):
-            keys[shape] = None
         if el.tag == "a":
             chars, internal = links.get(id(el), (0, False))
         else:
@@ -234,14 +248,13 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 chars += a_chars
                 internal = internal or a_internal
         feature = (min(1.0, chars / len(norm)), internal)
-        features[key] = feature
+        add(norm, feature, True)
         # A <br> splits one element into several rendered lines; each line is a segment too.
-        if el.find(".//br") is not None:
+        if id(el) in with_br:
             for part in _br_parts(el):
-                if len(normalize(part)) >= MIN_SEGMENT_CHARS:
-                    pkey = segment_key(part)
-                    keys[pkey] = None
-                    features.setdefault(pkey, feature)
+                pnorm = normalize(part)
+                if len(pnorm) >= MIN_SEGMENT_CHARS:
+                    add(pnorm, feature, False)
     census.keys = tuple(keys)
     census.anchors = tuple(anchors)
     return census
@@ -387,7 +400,8 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
     text = " ".join(text.split())
     if not text:
         return
-    key = segment_key(text)
+    norm = normalize(text)
+    key = normalized_key(norm)
     share, internal = census.features.get(key, (0.0, False))
     out.append(
         Block(
@@ -396,7 +410,7 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
             kind=kind,
             link_share=share,
             links_internal=internal,
-            shape=shape_key(text),
+            shape=normalized_shape_key(norm),
         )
     )
 

@@ -10,7 +10,15 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["fingerprint", "normalize", "segment_key", "shape_key", "word_count"]
+__all__ = [
+    "fingerprint",
+    "normalize",
+    "normalized_key",
+    "normalized_shape_key",
+    "segment_key",
+    "shape_key",
+    "word_count",
+]
 
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 # CJK scripts write words without spaces: count each ideograph or kana as one token.
@@ -30,7 +38,12 @@ def normalize(text: str) -> str:
 
 def segment_key(text: str) -> int:
     """A stable 63-bit key for a segment's normalised text (stable across processes and runs)."""
-    digest = hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=8).digest()
+    return normalized_key(normalize(text))
+
+
+def normalized_key(norm: str) -> int:
+    """`segment_key` of text that is already normalised (saves a second normalisation)."""
+    digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 
@@ -45,7 +58,11 @@ def shape_key(text: str) -> int:
 
     Lets the template model see a counter or date line as one repeated segment.
     """
-    norm = normalize(text)
+    return normalized_shape_key(normalize(text))
+
+
+def normalized_shape_key(norm: str) -> int:
+    """`shape_key` of text that is already normalised."""
     if len(norm) > MAX_SHAPE_CHARS or not any(c.isdigit() for c in norm):
         return 0
     shaped = "\x00shape:" + _DIGITS.sub("0", norm)
