@@ -44,6 +44,7 @@ class SitePage:
     html: str
     gold: str
     segments: list[str]
+    must_keep: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Result:
     scores: list[Any] = field(default_factory=list)
     survived: int = 0
     survived_first: int = 0
+    must_keep: int = 0
+    must_keep_lost: int = 0
     pages: int = 0
     first_pages: int = 0
     seconds: float = 0.0
@@ -77,6 +80,7 @@ def load_sites(root: Path) -> dict[str, list[SitePage]]:
                     html,
                     gold["text"],
                     list(gold.get("template_segments", [])),
+                    list(gold.get("must_keep", [])),
                 )
             )
         sites[name] = pages
@@ -91,6 +95,9 @@ def survived(output: str, page: SitePage) -> list[str]:
 def record(result: Result, page: SitePage, output: str, position: int) -> None:
     result.scores.append(score_page(page.gold, output))
     left = survived(output, page)
+    out_norm = normalize(output)
+    result.must_keep += len(page.must_keep)
+    result.must_keep_lost += sum(normalize(k) not in out_norm for k in page.must_keep)
     result.pages += 1
     if position < FIRST_PAGES:
         result.first_pages += 1
@@ -167,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                 "first_pages_template_survives_share": r.survived_first / max(1, r.first_pages),
                 "cpu_s_per_page": r.seconds / r.pages,
                 "examples": r.examples,
+                "must_keep": r.must_keep,
+                "must_keep_lost": r.must_keep_lost,
             }
         )
     if args.json:
@@ -184,14 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sites: {', '.join(f'{k} ({len(v)})' for k, v in sites.items())}")
     print(
         f"{'extractor':34s} {'F1':>6s} {'P':>6s} {'R':>6s} {'tmpl%':>6s} {'first%':>6s} "
-        f"{'ms/pg':>6s}"
+        f"{'ms/pg':>6s} {'must-keep lost':>14s}"
     )
     for row in rows:
         print(
             f"{row['extractor']:34s} {row['f1']:6.3f} {row['precision']:6.3f} "
             f"{row['recall']:6.3f} {100 * row['template_survives_share']:6.1f} "
             f"{100 * row['first_pages_template_survives_share']:6.1f} "
-            f"{1000 * row['cpu_s_per_page']:6.1f}"
+            f"{1000 * row['cpu_s_per_page']:6.1f} "
+            f"{row['must_keep_lost']:>6d} of {row['must_keep']:<4d}"
         )
     print(f"same output in every order: {identical}")
     for row in rows[:2]:
