@@ -80,7 +80,8 @@ def test_inspect_summary_show_and_validate(
     assert main(["inspect", str(out), "--show", "2", "--removed"]) == 0
     shown = capsys.readouterr().out
     assert shown.startswith(f"# record at {out}:2\n")
-    assert "# removed by cleaning:" in shown and "[site_template]" in shown
+    assert "# raw text -> clean text:" in shown
+    assert "- [site_template] No time to read? Get a summary" in shown
 
     assert main(["inspect", str(out), "--validate"]) == 0
     assert capsys.readouterr().out == "12 of 12 line(s) valid\n"
@@ -123,3 +124,18 @@ def test_demo_runs_offline_and_reports(
     assert f"output: {files[0].relative_to(tmp_path)}" in out
     assert "articles written: 34" in out
     assert "records: 34 in 1 file(s)" in out
+
+
+def test_audit_diff_rebuilds_the_raw_block_order() -> None:
+    from newscrawl.cli.inspect import audit_diff
+
+    removed = [
+        {"index": 0, "text": "Promo", "rule": "site_template"},
+        {"index": 3, "text": "Next: Other story", "rule": "teaser_link"},
+    ]
+    assert audit_diff("One\n\nTwo", removed) == [
+        "- [site_template] Promo",
+        "  One",
+        "  Two",
+        "- [teaser_link] Next: Other story",
+    ]

@@ -19,7 +19,7 @@ from newscrawl.cli.common import CliError
 from newscrawl.core.jsonl import iter_jsonl
 from newscrawl.core.record import validate_record
 
-__all__ = ["add_arguments", "print_summary", "run", "summarize_files"]
+__all__ = ["add_arguments", "audit_diff", "print_summary", "run", "summarize_files"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -157,9 +157,27 @@ def _print_record(rec: dict[str, Any], where: str, removed: bool) -> None:
             "-s NEWSCRAWL_CLEAN_AUDIT=True)"
         )
         return
-    print(f"# removed by cleaning: {len(entries)} block(s)")
-    for entry in entries:
-        print(f"- [{entry.get('rule')}] #{entry.get('index')}: {entry.get('text')}")
+    print(f"# raw text -> clean text: {len(entries)} block(s) removed ('-' lines), rule in []")
+    for line in audit_diff(str(rec.get("text", "")), entries):
+        print(line)
+
+
+def audit_diff(text: str, removed: list[dict[str, Any]]) -> list[str]:
+    """The raw block sequence rebuilt from kept text and the audit trail, marked like a diff."""
+    kept = [p for p in text.split("\n\n") if p] if text else []
+    by_index = {int(e.get("index", -1)): e for e in removed}
+    lines: list[str] = []
+    index = 0
+    while kept or index in by_index:
+        entry = by_index.pop(index, None)
+        if entry is not None:
+            lines.append(f"- [{entry.get('rule')}] {entry.get('text')}")
+        else:
+            lines.append(f"  {kept.pop(0)}")
+        index += 1
+    for entry in sorted(by_index.values(), key=lambda e: int(e.get("index", 0))):
+        lines.append(f"- [{entry.get('rule')}] {entry.get('text')}")
+    return lines
 
 
 def _validate(paths: list[Path]) -> int:
