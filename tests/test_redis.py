@@ -105,11 +105,14 @@ def test_two_workers_share_frontier_and_write_each_article_once(
                 # Slow enough per worker that both get a share of the queue.
                 "DOWNLOAD_DELAY": "0.1",
                 "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+                # A worker pulls up to CONCURRENT_REQUESTS requests ahead into its own
+                # downloader; one keeps the rest in Redis for the other worker.
+                "CONCURRENT_REQUESTS": "1",
                 "NEWSCRAWL_CLEAN_HOLD_PAGES": "12",
                 "ADDONS": '{"newscrawl.ops.scaleout.RedisScaleOut": 0}',
                 "NEWSCRAWL_REDIS_URL": redis_url,
                 "NEWSCRAWL_REDIS_JOB": "ledger-test",
-                "NEWSCRAWL_REDIS_IDLE_SECONDS": "3",
+                "NEWSCRAWL_REDIS_IDLE_SECONDS": "5",
                 "NEWSCRAWL_OUTPUT": str(tmp_path / f"worker-{worker}.jsonl"),
                 "NEWSCRAWL_STATE_DIR": str(tmp_path / f"state-{worker}"),
             }
