@@ -250,3 +250,25 @@ def test_title_moved_into_the_body_by_broken_markup_is_still_found() -> None:
     hints = refine.prepare_tree(tree, URL)
     blocks = _blocks(("h", "Rain floods the town"), ("p", "Water rose overnight."))
     assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_hover_card_inside_a_sentence_is_removed_but_its_link_stays() -> None:
+    card = "".join(
+        f"<a href='/2024/04/1{i}/story-{i}.html'>Other story number {i}</a> " for i in range(3)
+    )
+    tree = _tree(
+        "<p>A man threatened Rep. <span class='person'><a href='/people/jane-doe'>Jane Doe</a>"
+        f"<span class='card'><span>{card}</span></span></span> (D-Minn.), prosecutors said.</p>"
+    )
+    refine.prepare_tree(tree, URL)
+    text = " ".join(tree.xpath("//p")[0].text_content().split())
+    assert text == "A man threatened Rep. Jane Doe (D-Minn.), prosecutors said."
+
+
+def test_two_inline_links_in_a_span_are_prose() -> None:
+    tree = _tree(
+        "<p>See <span><a href='/a.html'>the first report</a> and"
+        " <a href='/b.html'>the second one</a></span> for details.</p>"
+    )
+    refine.prepare_tree(tree, URL)
+    assert "the second one" in tree.xpath("//p")[0].text_content()

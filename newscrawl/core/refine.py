@@ -98,6 +98,9 @@ TEASER_LABEL_WORDS = 2
 LIST_MIN_TEASERS = 3
 # How far above a teaser link its list item may be (item > wrapper > headline > link).
 LIST_ITEM_MAX_DEPTH = 4
+# A span in a sentence linking to at least this many other pages of the site is a hover card
+# or link cluster; one or two links are ordinary inline links.
+CARD_MIN_LINKS = 3
 # Wrappers an embedded quote comes in (figure > div.embed > div.inner > blockquote).
 QUOTE_MAX_WRAPPERS = 3
 # A block at most this long right before a teaser is the teaser list's label ("You may also
@@ -223,6 +226,20 @@ def _only_wraps(parent: HtmlElement, child: HtmlElement) -> bool:
         if el.tag not in _NON_RENDERING or (el.tail and el.tail.strip()):
             return False
     return not (child.tail and child.tail.strip())
+
+
+def _remove_keep_tail(el: HtmlElement) -> None:
+    """Detach `el`; the text after it belongs to its parent and stays."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _near(a: HtmlElement, b: HtmlElement) -> bool:
@@ -351,6 +368,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
     here = url[absolute.end() :].partition("#")[0] or "/"
     linked: dict[HtmlElement, int] = {}
     items: set[HtmlElement] = set()
+    cards: dict[HtmlElement, set[str]] = {}
     found = set()
     headline_links = set()
     for a in _CONTENT_LINKS(tree):
@@ -367,6 +385,8 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
                 headline_links.add(anchor)
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
+            if line.tag == "span":
+                cards.setdefault(line, set()).add(href)
             line = line.getparent()
         if line is not None:
             linked[line] = linked.get(line, 0) + n
@@ -383,7 +403,33 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
         if total and total <= TEASER_MAX_WORDS and link_words >= TEASER_MIN_LINK_SHARE * total:
             found.add(text)
     found.update(_teaser_lists(items))
+    _drop_hover_cards(cards)
     return found, headline_links
+
+
+def _drop_hover_cards(cards: dict[HtmlElement, set[str]]) -> None:
+    """Remove link clusters hidden inside a sentence: hover cards ("more about this person").
+
+    A `<span>` inside a line that holds links to several other pages of the site and little
+    else is not prose: its text shows on hover, yet reads as part of the paragraph. Only the
+    innermost such span goes, so the visible link the card hangs on stays in the sentence.
+    """
+    candidates = [span for span, hrefs in cards.items() if len(hrefs) >= CARD_MIN_LINKS]
+    if not candidates:
+        return
+    qualifying = []
+    for span in candidates:
+        text = span.text_content()
+        total = len(_WORD.findall(text))
+        linked = sum(len(_WORD.findall(a.text_content())) for a in span.iter("a"))
+        if total and linked >= TEASER_MIN_LINK_SHARE * total:
+            qualifying.append(span)
+    inner = set(qualifying)
+    for span in qualifying:
+        for ancestor in span.iterancestors("span"):
+            inner.discard(ancestor)
+    for span in inner:
+        _remove_keep_tail(span)
 
 
 def _teaser_lists(items: set[HtmlElement]) -> set[str]:
