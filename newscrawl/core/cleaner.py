@@ -33,6 +33,12 @@ HOLD_PAGES = 12
 MAX_HELD = 400
 
 
+# When at least this share of a page's extracted text is other pages' headlines and excerpts,
+# the page is a listing: an article quotes a few teasers, never half its own length.
+LISTING_TEASER_SHARE = 0.5
+_TEASER_RULES = frozenset(["teaser_reference", "teaser_link"])
+
+
 @dataclass(slots=True)
 class CleanResult:
     """The outcome for one page: a record, or the reason it was dropped."""
@@ -146,6 +152,14 @@ class Cleaner:
             else:
                 removed.append({"index": index, "text": block.text, "rule": rule})
         chars_removed = sum(len(r["text"]) for r in removed)
+        teaser_chars = sum(len(r["text"]) for r in removed if r["rule"] in _TEASER_RULES)
+        total_chars = chars_removed + sum(len(b.text) for b in kept)
+        if total_chars and teaser_chars / total_chars >= LISTING_TEASER_SHARE:
+            # Mostly other pages' headlines and excerpts: a section or listing page that
+            # looked like an article on its own.
+            result = self._drop(held.token, page, "not_article", held.fetched_at)
+            result.removed, result.chars_removed = removed, chars_removed
+            return result
         if not kept:
             result = self._drop(held.token, page, "template_only", held.fetched_at)
             result.removed, result.chars_removed = removed, chars_removed

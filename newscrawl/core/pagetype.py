@@ -27,8 +27,8 @@ _LISTING_TYPES = frozenset(
 )
 _ARTICLE_TYPE = re.compile(r"(Article|BlogPosting|Report|LiveBlogPosting)$")
 _LISTING_PATH = re.compile(
-    r"/(tags?|topics?|categor(y|ies)|sections?|authors?|archives?|search|page|seite|pagina"
-    r"|index)(/|$|\.)|/page/\d+|/\d+/?$",
+    r"/(tags?|topics?|categor(y|ies)|sections?|authors?|archives?|search|page|seite|pagina)"
+    r"(/|$|\.)|/page/\d+",
     re.IGNORECASE,
 )
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|s|q|tag|cat|category|offset|start)=", re.IGNORECASE)
@@ -97,7 +97,8 @@ def classify_page(
         return "article", "declared_article"
     if declared_listing:
         return "listing", "declared_listing"
-    if listing_url and (link_heavy or many_articles or url_score == 0):
+    dated = bool(_DATE_PATH.search(urlsplit(url).path))
+    if listing_url and (link_heavy or many_articles or not dated):
         return "listing", "listing_url"
     if link_heavy and url_score == 0:
         return "listing", "link_dense"
