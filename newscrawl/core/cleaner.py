@@ -1,7 +1,7 @@
 """Site-level cleaning: turn page extractions into records with each site's template removed.
 
 Order independence comes from holding back a new site's first pages: until the site's model
-has seen `hold_pages` pages (or a saved model is loaded warm from a previous run), its
+has seen `hold_pages` article pages (or a saved model is loaded warm from a previous run), its
 article pages wait; then all of them are cleaned with the same evidence. Held pages are
 `PageExtraction`s, which carry no HTML, so the cost is bounded by `hold_pages` per site and
 `max_held` overall; `max_held` and `flush()` release early rather than ever stall a crawl.
@@ -127,7 +127,9 @@ class Cleaner:
         self.models.save_all()
 
     def _is_warm(self, model: SiteModel) -> bool:
-        return model.pages >= self.hold_pages
+        # Articles, not pages: a crawl meets a site's home and section pages first, and they
+        # carry no bylines, bios or teasers of the kind only articles repeat.
+        return model.articles >= self.hold_pages
 
     def _release(self, site: str) -> list[CleanResult]:
         held = self._held.pop(site, [])

@@ -73,6 +73,7 @@ class SiteModel:
 
     site: str
     pages: int = 0
+    articles: int = 0  # pages of those classified as articles (what hold-back waits for)
     counts: dict[int, int] = field(default_factory=dict)
     refs: dict[int, int] = field(default_factory=dict)  # text key -> owning page id
     page_ids: dict[int, None] = field(default_factory=dict)
@@ -86,6 +87,8 @@ class SiteModel:
         if len(self.page_ids) > MAX_PAGE_IDS_PER_SITE:
             self.page_ids.pop(next(iter(self.page_ids)))
         self.pages += 1
+        if page.page_type == "article" and not page.error:
+            self.articles += 1
         counts = self.counts
         for key in page.page_keys:
             counts[key] = counts.get(key, 0) + 1
@@ -144,6 +147,7 @@ class SiteModel:
             "version": MODEL_VERSION,
             "site": self.site,
             "pages": self.pages,
+            "articles": self.articles,
             "counts": {str(k): v for k, v in self.counts.items() if v > 1},
             "refs": {str(k): v for k, v in self.refs.items()},
             "page_ids": [str(k) for k in self.page_ids],
@@ -156,6 +160,7 @@ class SiteModel:
         return cls(
             site=str(data["site"]),
             pages=int(data["pages"]),
+            articles=int(data.get("articles", 0)),
             counts={int(k): int(v) for k, v in data["counts"].items()},
             refs={int(k): int(v) for k, v in data["refs"].items()},
             page_ids={int(k): None for k in data["page_ids"]},
