@@ -147,3 +147,15 @@ def test_spider_arguments_are_checked() -> None:
         NewsSpider(start_urls="https://ex.com/", max_articles="-1")
     spider = NewsSpider(start_urls="https://www.ex.com/,https://other.org/x")
     assert spider.allowed_domains == ["ex.com", "other.org"]
+
+
+def test_addon_registers_pipelines_and_defaults_without_overriding() -> None:
+    from scrapy.settings import Settings
+
+    from newscrawl.addon import NewscrawlAddon
+
+    settings = Settings({"NEWSCRAWL_CLEAN_HOLD_PAGES": 3})
+    NewscrawlAddon().update_settings(settings)
+    assert "newscrawl.pipelines.CleaningPipeline" in settings.getdict("ITEM_PIPELINES")
+    assert settings.getint("NEWSCRAWL_CLEAN_HOLD_PAGES") == 3
+    assert settings.getint("NEWSCRAWL_CLEAN_MAX_SITES") == 256
