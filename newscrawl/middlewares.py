@@ -1,4 +1,4 @@
-"""Downloader middleware for incremental crawls: do not fetch what a previous run already has.
+"""Middlewares for incremental crawls: do not fetch what a previous run already has.
 
 A scheduled source is crawled again every few minutes or hours, and almost every article it
 lists was written before. Listing pages, feeds and sitemaps are fetched every time (that is
@@ -7,11 +7,17 @@ where new articles appear), but an article URL that the incremental store (see
 or it is due for a re-check, which goes out as a conditional request (If-None-Match /
 If-Modified-Since) so an unchanged article costs a 304 and no body. Whether fetched content
 actually changed is the incremental pipeline's call (`newscrawl.pipelines.incremental`).
+
+The decision is taken in a spider middleware, on the requests a callback yields, so a skipped
+article never becomes a request (an IgnoreRequest would reach the spider's errback and the
+error stats as a failed fetch); the downloader middleware handles the answers (304, and the
+validators of every 200).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +30,7 @@ from scrapy.http import Response, TextResponse
 from newscrawl.core.urls import url_key
 from newscrawl.ops.seen import SEEN_DB, SeenStore, freshness_hint, hint_is_newer
 
-__all__ = ["IncrementalMiddleware", "store_path"]
+__all__ = ["IncrementalMiddleware", "IncrementalSpiderMiddleware", "store_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,18 +48,8 @@ def store_path(settings: Any) -> Path:
     return Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / SEEN_DB
 
 
-class IncrementalMiddleware:
-    """Skip or conditionally fetch article URLs already written for this source.
-
-    Settings: NEWSCRAWL_INCREMENTAL_ENABLED, NEWSCRAWL_INCREMENTAL_STORE,
-    NEWSCRAWL_INCREMENTAL_RECHECK_HOURS (0: re-check every written article on every run),
-    NEWSCRAWL_STATE_DIR.
-    Stats: newscrawl/incremental/skipped (not requested at all),
-    newscrawl/incremental/conditional (sent with validators),
-    newscrawl/incremental/not_modified (answered 304, dropped),
-    newscrawl/incremental/hint_changed (a sitemap or feed date says the article changed).
-    Meta read: newscrawl_hints (from the spider); meta set: newscrawl_incremental_conditional.
-    """
+class _StoreUser:
+    """Opens the store on spider_opened and closes it on spider_closed; reads the settings."""
 
     def __init__(
         self,
@@ -71,7 +67,7 @@ class IncrementalMiddleware:
         self._seeds: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> Any:
         s = crawler.settings
         if not s.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", False):
             raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is off")
@@ -97,25 +93,57 @@ class IncrementalMiddleware:
             self.store.close()
             self.store = None
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+
+class IncrementalSpiderMiddleware(_StoreUser):
+    """Drop, or make conditional, requests for article URLs already written for this source.
+
+    Settings: NEWSCRAWL_INCREMENTAL_ENABLED, NEWSCRAWL_INCREMENTAL_STORE,
+    NEWSCRAWL_INCREMENTAL_RECHECK_HOURS (0: re-check every written article on every run),
+    NEWSCRAWL_STATE_DIR.
+    Stats: newscrawl/incremental/skipped (not requested at all),
+    newscrawl/incremental/conditional (sent with validators),
+    newscrawl/incremental/hint_changed (a sitemap or feed date says the article changed).
+    Meta read: newscrawl_hints (from the spider); meta set: newscrawl_incremental_conditional.
+    """
+
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterator[Any]:
+        for item in result:
+            if not isinstance(item, Request) or self.keep(item):
+                yield item
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
+        async for item in result:
+            if not isinstance(item, Request) or self.keep(item):
+                yield item
+
+    def keep(self, request: Request) -> bool:
+        """False to skip `request`; may add conditional headers to it."""
         if self.store is None or request.meta.get(META_CONDITIONAL):
-            return None
+            return True
         key = url_key(request.url)
         if key in self._seeds:
-            return None
+            return True
         entry = self.store.get(self.source, key)
         if entry is None or not entry.written:
-            return None
+            return True
         if hint_is_newer(freshness_hint(request.meta.get("newscrawl_hints")), entry):
             self._inc("newscrawl/incremental/hint_changed")
             self._make_conditional(request, entry.etag, entry.last_modified)
-            return None
+            return True
         checked = entry.checked_at or entry.written_at
         if checked is not None and datetime.now(UTC) - checked < self.recheck:
             self._inc("newscrawl/incremental/skipped")
-            raise IgnoreRequest(f"newscrawl_incremental: already written: {request.url}")
+            return False
         self._make_conditional(request, entry.etag, entry.last_modified)
-        return None
+        return True
 
     def _make_conditional(self, request: Request, etag: str | None, modified: str | None) -> None:
         if not (etag or modified):
@@ -126,6 +154,15 @@ class IncrementalMiddleware:
             request.headers.setdefault(b"If-Modified-Since", modified.encode("latin-1"))
         request.meta[META_CONDITIONAL] = True
         self._inc("newscrawl/incremental/conditional")
+
+
+class IncrementalMiddleware(_StoreUser):
+    """Record the validators of fetched pages; end conditional requests answered 304.
+
+    Settings: NEWSCRAWL_INCREMENTAL_ENABLED, NEWSCRAWL_INCREMENTAL_STORE, NEWSCRAWL_STATE_DIR.
+    Stats: newscrawl/incremental/not_modified (answered 304, dropped).
+    Meta read: newscrawl_hints, newscrawl_incremental_conditional.
+    """
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -147,7 +184,3 @@ class IncrementalMiddleware:
                 last_modified=modified.decode("latin-1") if modified else None,
             )
         return response
-
-    def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(key)

@@ -283,13 +283,15 @@ def test_disabled_components_raise_not_configured() -> None:
     from scrapy.exceptions import NotConfigured
     from scrapy.utils.test import get_crawler
 
-    from newscrawl.middlewares import IncrementalMiddleware
+    from newscrawl.middlewares import IncrementalMiddleware, IncrementalSpiderMiddleware
     from newscrawl.pipelines.incremental import IncrementalPipeline
     from newscrawl.spiders.news import NewsSpider
 
     crawler = get_crawler(NewsSpider, {"NEWSCRAWL_INCREMENTAL_ENABLED": False})
     with pytest.raises(NotConfigured):
         IncrementalMiddleware.from_crawler(crawler)
+    with pytest.raises(NotConfigured):
+        IncrementalSpiderMiddleware.from_crawler(crawler)
     with pytest.raises(NotConfigured):
         IncrementalPipeline.from_crawler(crawler)
 
@@ -384,8 +386,11 @@ def test_second_run_fetches_and_writes_only_what_changed(tmp_path: Path, site: S
 
     second, stats = crawl(tmp_path, site, "run2")
     assert second == []
-    assert stats["newscrawl/incremental/skipped"] == 6
+    # Each article is linked twice (sitemap and home page): two requests skipped per article.
+    assert stats["newscrawl/incremental/skipped"] == 2 * 6
     assert all(site.hits(i) == 1 for i in range(6))  # not fetched again
+    # Skipped articles never became requests: no failed fetches, no download exceptions.
+    assert not [k for k in stats if "fetch_failed" in k or k.startswith("downloader/exception")]
     assert site.server.hits["/"] == 2 and site.server.hits["/sitemap.xml"] == 2
 
     site.versions[2] = 1  # article 2 is corrected and its sitemap lastmod moves on
@@ -398,7 +403,8 @@ def test_second_run_fetches_and_writes_only_what_changed(tmp_path: Path, site: S
     assert by_url[article_slug(2).rsplit("/", 1)[-1]]["is_update"] is True
     assert "is_update" not in by_url[article_slug(6).rsplit("/", 1)[-1]]
     assert stats["newscrawl/incremental/hint_changed"] == 1
-    assert stats["newscrawl/incremental/skipped"] == 5
+    # Five unchanged articles twice, and article 2's home-page link (it carries no date).
+    assert stats["newscrawl/incremental/skipped"] == 2 * 5 + 1
     assert article_text(2, 1)[0] in by_url[article_slug(2).rsplit("/", 1)[-1]]["text"]
 
 
@@ -408,7 +414,7 @@ def test_recheck_uses_conditional_requests(tmp_path: Path, site: Site) -> None:
     site.versions[4] = 1  # silently edited: same lastmod, new body and ETag
     site.publish()
     second, stats = crawl(tmp_path, site, "run2", NEWSCRAWL_INCREMENTAL_RECHECK_HOURS="0")
-    assert stats["newscrawl/incremental/conditional"] == 6
+    assert stats["newscrawl/incremental/conditional"] == 2 * 6  # both links of each article
     assert stats["newscrawl/incremental/not_modified"] == 5
     assert sum(site.server.not_modified.values()) == 5
     assert [r["url"] for r in second] == [f"{site.server.base}/{article_slug(4)}"]

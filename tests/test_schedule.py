@@ -131,7 +131,7 @@ def test_schedule_once_runs_due_sources_then_status_reports(
     second = max((out / "alpha").glob("*/*.stats.json"), key=lambda p: p.stat().st_mtime)
     stats = json.loads(second.read_text("utf-8"))["stats"]
     assert stats.get("newscrawl/writer/written", 0) == 0
-    assert stats["newscrawl/incremental/skipped"] == ARTICLES
+    assert stats["newscrawl/incremental/skipped"] == 2 * ARTICLES  # sitemap + home page
 
 
 def test_bad_sources_file_is_a_usage_error(

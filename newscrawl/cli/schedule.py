@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve the bundled demo site on 127.0.0.1 and fill {demo} in URLs with it",
     )
     parser.add_argument(
+        "--demo-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="port for --demo (default: a free one; fix it so incremental runs see the same URLs)",
+    )
+    parser.add_argument(
         "-s",
         "--set",
         action="append",
@@ -97,15 +104,15 @@ def load(args: argparse.Namespace, variables: dict[str, str] | None) -> list[Sou
 
 
 @contextlib.contextmanager
-def _variables(demo: bool) -> Iterator[dict[str, str]]:
+def _variables(demo: bool, port: int = 0) -> Iterator[dict[str, str]]:
     if not demo:
         yield {}
         return
     from newscrawl.demo import serve
 
     try:
-        server = serve()
-    except FileNotFoundError as exc:
+        server = serve(port=port)
+    except (FileNotFoundError, OSError) as exc:
         raise CliError(f"--demo: {exc}") from None
     with server:
         print(f"demo site: {server.base_url}/ (127.0.0.1 only)")
@@ -118,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
     if args.max_concurrent < 1:
         raise CliError("--max-concurrent must be >= 1", code=2)
     settings = parse_settings(args.set)
-    with _variables(args.demo) as variables:
+    if not 0 <= args.demo_port <= 65535:
+        raise CliError("--demo-port must be 0-65535", code=2)
+    with _variables(args.demo, args.demo_port) as variables:
         sources = load(args, variables)
         scheduler = Scheduler(
             sources,

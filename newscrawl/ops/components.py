@@ -14,12 +14,14 @@ from typing import Any
 
 __all__ = ["COMPONENTS", "missing_component_settings"]
 
-# setting -> {component path: priority}. The middleware runs first on requests (a skipped
-# request needs no robots.txt check) and so last on responses (it sees the final, redirected
-# and decompressed response); the pipeline sits after dedup and before the writer; the guard
-# must be built before the scheduler opens the JOBDIR, which every extension is.
+# setting -> {component path: priority}. The downloader middleware runs last on responses
+# (it sees the final, redirected and decompressed response); the spider middleware filters the
+# requests callbacks yield (its place among Scrapy's own does not matter); the pipeline sits
+# after dedup and before the writer; the guard must be built before the scheduler opens the
+# JOBDIR, which every extension is.
 COMPONENTS: dict[str, dict[str, int]] = {
     "DOWNLOADER_MIDDLEWARES": {"newscrawl.middlewares.IncrementalMiddleware": 50},
+    "SPIDER_MIDDLEWARES": {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600},
     "ITEM_PIPELINES": {"newscrawl.pipelines.incremental.IncrementalPipeline": 650},
     "EXTENSIONS": {"newscrawl.ops.jobdir.JobdirGuard": 0},
 }
