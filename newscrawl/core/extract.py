@@ -28,7 +28,7 @@ from newscrawl.core.text import (
     segment_key,
 )
 from newscrawl.core.types import Block, PageExtraction
-from newscrawl.core.urls import link_key, registered_domain
+from newscrawl.core.urls import link_key, link_site_and_key, registered_domain
 
 __all__ = ["BLOCK_TAGS", "extract_page"]
 
@@ -295,14 +295,13 @@ def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
         target = f"{base.scheme}://{base.netloc}{href}"
     elif "://" in href[:12] or href.startswith("//"):
         target = href if "://" in href[:12] else f"{base.scheme}:{href}"
-        if registered_domain(target) != site:
-            return None
     else:
         try:
             target = urljoin(base.geturl(), href)
         except ValueError:
             return None
-    return segment_key(link_key(target))
+    target_site, key = link_site_and_key(target)
+    return segment_key(key) if target_site == site else None
 
 
 def _br_parts(el: HtmlElement) -> list[str]:

@@ -63,7 +63,7 @@ def shape_key(text: str) -> int:
 
 def normalized_shape_key(norm: str) -> int:
     """`shape_key` of text that is already normalised."""
-    if len(norm) > MAX_SHAPE_CHARS or not any(c.isdigit() for c in norm):
+    if len(norm) > MAX_SHAPE_CHARS or not _DIGITS.search(norm):
         return 0
     shaped = "\x00shape:" + _DIGITS.sub("0", norm)
     digest = hashlib.blake2b(shaped.encode("utf-8"), digest_size=8).digest()

@@ -13,7 +13,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import extract_domain, normalize_url
 
-__all__ = ["canonicalize", "link_key", "registered_domain", "same_site", "url_key"]
+__all__ = [
+    "canonicalize",
+    "link_key",
+    "link_site_and_key",
+    "registered_domain",
+    "same_site",
+    "url_key",
+]
 
 _AMP_PATH = re.compile(r"(/amp/?$|\.amp(?=\.html?$)|/amp(?=/))", re.IGNORECASE)
 _AMP_QUERY = frozenset(["amp", "outputtype", "output"])
@@ -77,15 +84,39 @@ def url_key(url: str) -> str:
 def link_key(url: str) -> str:
     """Cheap identity of a link target for the template model: host and path only.
 
-    Thousands of links per page are keyed, so this skips courlan; it folds `www.`, AMP and
-    trailing slashes like `url_key`, and ignores the query (two pages that differ only there
-    then share a key, which can only make the model keep a teaser, never drop an article).
+    Thousands of links per page are keyed, so this skips courlan and caches per host; it
+    folds `www.`, AMP and trailing slashes like `url_key`, and ignores the query (two pages
+    that differ only there then share a key, which can only make the model keep a teaser,
+    never drop an article).
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("amp.")
+    return link_site_and_key(url)[1]
+
+
+def link_site_and_key(url: str) -> tuple[str, str]:
+    """(`registered_domain(url)`, `link_key(url)`) for an absolute URL, in one cheap pass."""
+    _, sep, rest = url.partition("://")
+    if not sep:
+        return "", url
+    cut = len(rest)
+    for mark in "/?#":
+        at = rest.find(mark)
+        if 0 <= at < cut:
+            cut = at
+    netloc, path = rest[:cut], rest[cut:]
+    # The path ends at the query or fragment (`cut` stopped at the first of /?#).
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    site, host = _netloc_parts(netloc)
+    return site, host + _AMP_PATH.sub("", path).rstrip("/")
+
+
+@lru_cache(maxsize=4096)
+def _netloc_parts(netloc: str) -> tuple[str, str]:
+    """(site key, folded host[:port]) of a URL's netloc."""
+    parts = urlsplit("//" + netloc)
+    host = (parts.hostname or "").lower()
     try:
         port = parts.port
     except ValueError:
         port = None
-    path = _AMP_PATH.sub("", parts.path).rstrip("/")
-    return f"{host}:{port}{path}" if port else f"{host}{path}"
+    folded = host.removeprefix("www.").removeprefix("amp.")
+    return _site_of_host(host, port), f"{folded}:{port}" if port else folded
