@@ -42,11 +42,16 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.CleaningPipeline": 300,
     "newscrawl.pipelines.ValidationPipeline": 500,
     "newscrawl.pipelines.DedupPipeline": 600,
+    "newscrawl.pipelines.incremental.IncrementalPipeline": 650,
     "newscrawl.pipelines.JsonlWriterPipeline": 900,
 }
 EXTENSIONS = {
+    "newscrawl.ops.jobdir.JobdirGuard": 0,
     "newscrawl.extensions.StatsFile": 900,
 }
+SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
+DOWNLOADER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalMiddleware": 50}
+ADDONS = {"newscrawl.ops.scaleout.RedisScaleOut": 0}  # inert while NEWSCRAWL_REDIS_URL is empty
 
 # --- Output (JsonlWriterPipeline, StatsFile) ---
 NEWSCRAWL_OUTPUT = ""  # explicit JSONL path; default output/<spider>/<YYYY-MM-DD>/<run-id>.jsonl
@@ -77,3 +82,16 @@ NEWSCRAWL_DEDUP_ENABLED = True  # drop a second record of the same article withi
 
 # --- Spider (NewsSpider) ---
 NEWSCRAWL_MAX_ARTICLES = 0  # stop after this many records are written; 0: no cap
+
+# --- Incremental crawls (IncrementalSpiderMiddleware, IncrementalMiddleware, IncrementalPipeline)
+NEWSCRAWL_INCREMENTAL_ENABLED = False  # skip unchanged written articles (schedule turns it on)
+NEWSCRAWL_INCREMENTAL_STORE = ""  # seen-store path; empty: <NEWSCRAWL_STATE_DIR>/seen.sqlite3
+NEWSCRAWL_INCREMENTAL_RECHECK_HOURS = 24.0  # re-check an article without newer hints after this
+
+# --- Resume (JobdirGuard) ---
+NEWSCRAWL_JOBDIR_GUARD_ENABLED = True  # reset a JOBDIR left by a killed crawl; restart re-seeds
+
+# --- Redis scale-out (RedisScaleOut add-on, RedisIdleWait) ---
+NEWSCRAWL_REDIS_URL = ""  # redis:// URL: share frontier and dupefilter; empty: single process
+NEWSCRAWL_REDIS_JOB = ""  # key namespace newscrawl:<job>:...; empty: the spider name
+NEWSCRAWL_REDIS_IDLE_SECONDS = 10.0  # an idle worker waits this long for the shared queue

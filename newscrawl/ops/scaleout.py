@@ -60,7 +60,7 @@ class RedisScaleOut:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisScaleOut:
-        return cls(crawler.spidercls.name or "news")
+        return cls(getattr(crawler.spidercls, "name", None) or "news")
 
     def update_settings(self, settings: BaseSettings) -> None:
         url = settings.get("NEWSCRAWL_REDIS_URL") or ""

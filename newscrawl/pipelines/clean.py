@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 # How often the watchdog checks whether held pages can still gain evidence.
 WATCHDOG_INTERVAL = 0.25
+# The engine must look idle on this many checks in a row before held pages are released:
+# a spider callback that is still yielding links can leave the queue empty for a moment.
+IDLE_CHECKS = 3
 # Held pages are released after this long even while the crawl goes on: a site that yields one
 # article a minute must not keep its first records waiting for a dozen minutes.
 MAX_HOLD_SECONDS = 60.0
@@ -191,15 +194,15 @@ class CleaningPipeline:
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
+        idle_checks = 0
         while self.cleaner is not None and self.cleaner.held:
             await asyncio.sleep(WATCHDOG_INTERVAL)
             if self.cleaner is None or not self.cleaner.held:
                 break
             all_held = self._waiting == self.cleaner.held
+            idle_checks = idle_checks + 1 if all_held and self._engine_has_no_work() else 0
             oldest = min(self._held_since.values(), default=loop.time())
-            if (all_held and self._engine_has_no_work()) or (
-                loop.time() - oldest > MAX_HOLD_SECONDS
-            ):
+            if idle_checks >= IDLE_CHECKS or loop.time() - oldest > MAX_HOLD_SECONDS:
                 self._inc("newscrawl/clean/early_release")
                 self._resolve(self.cleaner.flush())
 
@@ -209,6 +212,9 @@ class CleaningPipeline:
             return True
         if engine.downloader.active:
             return False
+        scraper_slot = getattr(engine.scraper, "slot", None)
+        if scraper_slot is not None and getattr(scraper_slot, "queue", None):
+            return False  # responses still waiting for their callbacks
         slot = getattr(engine, "_slot", None)
         scheduler = getattr(slot, "scheduler", None)
         return not (scheduler is not None and scheduler.has_pending_requests())

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -149,6 +150,19 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newscrawl/spider/skipped/undecodable")
             return
         stats.inc_value("newscrawl/spider/pages")
+        # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
+        # may hold the page until more of its site arrives, and must see that more is coming.
+        if self.follow_links:
+            for link in self.link_extractor.extract_links(response):
+                if not self._allowed(link.url):
+                    continue
+                priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
+                yield scrapy.Request(
+                    canonicalize(link.url),
+                    callback=self.parse,
+                    errback=self.on_error,
+                    priority=priority,
+                )
         yield RawPage(
             url=response.url,
             html=html,
@@ -158,18 +172,6 @@ class NewsSpider(scrapy.Spider):
             source=self.source,
             hints=dict(response.meta.get("newscrawl_hints") or {}),
         )
-        if not self.follow_links:
-            return
-        for link in self.link_extractor.extract_links(response):
-            if not self._allowed(link.url):
-                continue
-            priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
-            yield scrapy.Request(
-                canonicalize(link.url),
-                callback=self.parse,
-                errback=self.on_error,
-                priority=priority,
-            )
 
     def _allowed(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -178,6 +180,8 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A fetch failed for good (retries done): one log line and a count, no traceback."""
         error = failure.value
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
+            return  # a middleware chose not to fetch (robots.txt, incremental 304): not a failure
         kind = type(error).__name__
         if isinstance(error, HttpError):
             kind = f"http_{error.response.status}"
