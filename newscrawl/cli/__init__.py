@@ -1,4 +1,4 @@
-"""The `newscrawl` command: demo, crawl, clean, inspect (one module per subcommand)."""
+"""The `newscrawl` command: demo, crawl, clean, inspect, schedule, status (a module each)."""
 
 from __future__ import annotations
 
