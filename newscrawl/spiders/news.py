@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
-from newscrawl.spiders.discovery import parse_feed, parse_sitemap
+from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
 
 __all__ = ["NewsSpider"]
 
@@ -208,26 +208,23 @@ class NewsSpider(scrapy.Spider):
                     entry.url, callback=self.parse_sitemap, errback=self.on_error, priority=20
                 )
             else:
-                self.crawler.stats.inc_value("newscrawl/spider/sitemap_urls")
-                hints = {"lastmod": entry.lastmod, "published": entry.published}
-                yield scrapy.Request(
-                    entry.url,
-                    callback=self.parse,
-                    priority=ARTICLE_PRIORITY,
-                    meta={"newscrawl_hints": hints},
-                )
+                yield self._entry_request(entry, "sitemap_urls")
 
     def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Request every item of an RSS or Atom feed."""
         for entry in parse_feed(response.body, response.url):
-            self.crawler.stats.inc_value("newscrawl/spider/feed_urls")
-            hints = {"lastmod": entry.lastmod, "published": entry.published}
-            yield scrapy.Request(
-                entry.url,
-                callback=self.parse,
-                priority=ARTICLE_PRIORITY,
-                meta={"newscrawl_hints": hints},
-            )
+            yield self._entry_request(entry, "feed_urls")
+
+    def _entry_request(self, entry: Entry, stat: str) -> scrapy.Request:
+        """An article request from a sitemap or feed entry, carrying its dates as hints."""
+        self.crawler.stats.inc_value(f"newscrawl/spider/{stat}")
+        return scrapy.Request(
+            entry.url,
+            callback=self.parse,
+            errback=self.on_error,
+            priority=ARTICLE_PRIORITY,
+            meta={"newscrawl_hints": {"lastmod": entry.lastmod, "published": entry.published}},
+        )
 
 
 def _looks_like_xml(response: Response) -> bool:
