@@ -13,10 +13,12 @@ so that background load hits all modes alike:
      pages, without fetching: the limit for b.
 
 Each run is a child process; the table shows pages/s (articles / wall time from launch to exit),
-CPU seconds per page and the peak RSS of the whole process tree (crawler plus workers, RSS
-summed, so pages shared copy-on-write count more than once), then the median ratios b/a, b/c.
+CPU seconds per page and the peak memory of the whole process tree (crawler plus workers):
+summed RSS, where pages shared copy-on-write count once per process, summed PSS, where they are
+split between their sharers, and the crawler process's own RSS; then the median ratios b/a, b/c.
 
     python bench/crawl.py [--pages N] [--repeats K] [--modes abc] [--dataset PATH] [--json]
+                          [--b-setting KEY=VALUE ...]
 
 The dataset directory holds `ground-truth.json` and `html/<id>.html.gz`; by default it is
 `../shared/benchmarks/zyte-article-extraction` relative to the repository root. Only loopback
@@ -89,6 +91,8 @@ class RunResult:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+    peak_pss_mb: float
+    peak_main_mb: float
     records: int
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -340,8 +344,12 @@ class Servers:
 
 def run_measured(
     cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float, log: Path
-) -> tuple[float, float, float, int]:
-    """Run `cmd`; return (wall seconds, CPU seconds of the tree, peak tree RSS MB, exit code)."""
+) -> tuple[float, float, tuple[float, float, float], int]:
+    """Run `cmd`; return wall seconds, CPU seconds of the tree, peak MB, exit code.
+
+    Peak MB are the tree's summed RSS (shared pages counted in every process), its summed PSS
+    (shared pages split between the processes sharing them) and the root process's RSS.
+    """
     import psutil
 
     start = time.perf_counter()
@@ -349,12 +357,12 @@ def run_measured(
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT)
         root = psutil.Process(proc.pid)
         cpu: dict[int, float] = {}
-        peak = 0
+        peak = [0, 0, 0]
         while proc.poll() is None:
             if time.perf_counter() - start > timeout:
                 proc.kill()
                 break
-            total = 0
+            rss = pss = 0
             try:
                 members = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
@@ -362,16 +370,21 @@ def run_measured(
             for member in members:
                 try:
                     with member.oneshot():
-                        total += member.memory_info().rss
+                        memory = member.memory_full_info()
+                        rss += memory.rss
+                        pss += getattr(memory, "pss", memory.rss)
+                        if member.pid == root.pid:
+                            peak[2] = max(peak[2], memory.rss)
                         times = member.cpu_times()
                         cpu[member.pid] = times.user + times.system
                 except psutil.NoSuchProcess:
                     continue
-            peak = max(peak, total)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(SAMPLE_SECONDS)
         code = proc.wait()
     wall = time.perf_counter() - start
-    return wall, sum(cpu.values()), peak / 2**20, code
+    rss_mb, pss_mb, main_mb = (value / 2**20 for value in peak)
+    return wall, sum(cpu.values()), (rss_mb, pss_mb, main_mb), code
 
 
 def _child_env() -> dict[str, str]:
@@ -463,7 +476,7 @@ def run_mode(
             str(out),
         ]
     before = dict(servers.counters)
-    wall, cpu, rss, code = run_measured(
+    wall, cpu, memory, code = run_measured(
         cmd, cwd=run_dir, env=_child_env(), timeout=timeout + 60, log=run_dir / "log.txt"
     )
     detail["exit_code"] = code
@@ -479,7 +492,7 @@ def run_mode(
             detail["finish_reason"] = summary.get("finish_reason")
     if code != 0:
         detail["log_tail"] = (run_dir / "log.txt").read_text("utf-8", "replace")[-2000:]
-    return RunResult(mode, repeat, pages, wall, cpu, rss, records, detail)
+    return RunResult(mode, repeat, pages, wall, cpu, *memory, records, detail)
 
 
 def site_listing_count(site: Site) -> Iterator[None]:
@@ -598,6 +611,8 @@ def summarize(results: list[RunResult]) -> dict[str, Any]:
             "pages_per_second": statistics.median(r.pages_per_second for r in runs),
             "cpu_per_page": statistics.median(r.cpu_seconds / r.pages for r in runs),
             "peak_rss_mb": max(r.peak_rss_mb for r in runs),
+            "peak_pss_mb": max(r.peak_pss_mb for r in runs),
+            "peak_main_mb": max(r.peak_main_mb for r in runs),
             "records": statistics.median(r.records for r in runs),
             "runs": len(runs),
         }
@@ -617,18 +632,22 @@ LABELS = {
 
 def print_table(results: list[RunResult], summary: dict[str, Any], pages: int) -> None:
     print(f"{pages} article pages, {SITES} sites, {os.cpu_count()} cores")
-    print(f"{'run':<34} {'pages/s':>8} {'CPU s/page':>11} {'peak RSS MB':>12} {'records':>8}")
+    print(
+        f"{'run':<34} {'pages/s':>8} {'CPU s/page':>11} {'RSS MB':>7} {'PSS MB':>7} "
+        f"{'main MB':>8} {'records':>8}"
+    )
     for r in results:
         label = f"{LABELS[r.mode]} #{r.repeat}"
         print(
             f"{label:<34} {r.pages_per_second:8.1f} {r.cpu_seconds / r.pages:11.4f} "
-            f"{r.peak_rss_mb:12.0f} {r.records:8d}"
+            f"{r.peak_rss_mb:7.0f} {r.peak_pss_mb:7.0f} {r.peak_main_mb:8.0f} {r.records:8d}"
         )
     print("median")
     for mode, row in summary["modes"].items():
         print(
             f"{LABELS[mode]:<34} {row['pages_per_second']:8.1f} {row['cpu_per_page']:11.4f} "
-            f"{row['peak_rss_mb']:12.0f} {row['records']:8.0f}"
+            f"{row['peak_rss_mb']:7.0f} {row['peak_pss_mb']:7.0f} {row['peak_main_mb']:8.0f} "
+            f"{row['records']:8.0f}"
         )
     for name, value in summary["ratios"].items():
         print(f"{name} = {value:.2f}")
