@@ -34,6 +34,18 @@ def test_clean_directory_of_html_files(tmp_path: Path, capsys: pytest.CaptureFix
         assert any(r["rule"] == "site_template" for r in record["removed"])
 
 
+def test_clean_in_parallel_gives_the_same_records(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    write_site(tmp_path / "site")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        assert main(["clean", str(tmp_path / "site"), "-o", str(out), "--workers", workers]) == 0
+        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        outputs.append([{k: v for k, v in r.items() if k != "fetched_at"} for r in records])
+    assert outputs[0] == outputs[1]
+
+
 def test_clean_jsonl_input_same_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(pages=12, seed=11)
     src = tmp_path / "pages.jsonl"

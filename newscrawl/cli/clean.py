@@ -9,9 +9,13 @@ and the output does not depend on the order of the inputs.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from newscrawl.core.extract import extract_page
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.record import build_record
 from newscrawl.core.text import word_count
+from newscrawl.core.types import PageExtraction
 
 __all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
 
@@ -30,6 +35,9 @@ _CANONICAL = re.compile(
     rb"""|<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)["']""",
     re.IGNORECASE,
 )
+# Pages in flight per worker process: enough to keep every core busy, few enough that the
+# raw HTML held in memory stays small.
+WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
@@ -55,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--keep-listings",
         action="store_true",
         help="also write pages classified as listings or other non-articles",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="extraction processes (default: one per core)",
     )
     parser.add_argument(
         "--state-dir", type=Path, default=None, help="load and save per-site template models here"
@@ -106,6 +120,34 @@ def _parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _extract(args: tuple[str | bytes, str, datetime]) -> PageExtraction:
+    html, url, moment = args
+    return extract_page(html, url, fetched_at=moment)
+
+
+def _extract_all(
+    pages: Iterator[tuple[str, str | bytes, datetime | None, str]], workers: int
+) -> Iterator[tuple[PageExtraction, datetime]]:
+    """Page extractions in input order, on `workers` processes with a bounded window."""
+    jobs = ((html, url, fetched_at or datetime.now(UTC)) for url, html, fetched_at, _ in pages)
+    if workers <= 1:
+        for job in jobs:
+            yield _extract(job), job[2]
+        return
+    window: deque[tuple[Future[PageExtraction], datetime]] = deque()
+    # forkserver: a fork of a process with threads can deadlock; spawn would re-import per task.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for job in jobs:
+            window.append((pool.submit(_extract, job), job[2]))
+            if len(window) >= WINDOW_PER_WORKER * workers:
+                future, moment = window.popleft()
+                yield future.result(), moment
+        while window:
+            future, moment = window.popleft()
+            yield future.result(), moment
+
+
 def clean_pages(
     pages: Iterator[tuple[str, str | bytes, datetime | None, str]],
     *,
@@ -114,16 +156,16 @@ def clean_pages(
     min_words: int = 30,
     keep_listings: bool = False,
     state_dir: Path | None = None,
+    workers: int = 1,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Clean all pages together; return records (in input order) and drop counts."""
     cleaner = Cleaner(state_dir=state_dir, hold_pages=HOLD_ALL, max_held=HOLD_ALL)
-    for index, (url, html, fetched_at, _origin) in enumerate(pages):
-        moment = fetched_at or datetime.now(UTC)
-        page = extract_page(html, url, fetched_at=moment)
+    results = []
+    for index, (page, moment) in enumerate(_extract_all(pages, workers)):
         if keep_listings and page.page_type != "article" and not page.error:
             page.page_type = "article"
-        cleaner.add(page, token=index, fetched_at=moment)
-    results = sorted(cleaner.flush(), key=lambda r: r.token)
+        results += cleaner.add(page, token=index, fetched_at=moment)
+    results = sorted(results + cleaner.flush(), key=lambda r: r.token)
     cleaner.close()
     records: list[dict[str, Any]] = []
     dropped: dict[str, int] = {}
@@ -154,6 +196,8 @@ def clean_pages(
 def run(args: argparse.Namespace) -> int:
     if args.min_words < 0:
         raise CliError("--min-words must be >= 0", code=2)
+    if args.workers < 1:
+        raise CliError("--workers must be >= 1", code=2)
     records, dropped = clean_pages(
         iter_inputs(args.inputs),
         source=args.source,
@@ -161,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
         min_words=args.min_words,
         keep_listings=args.keep_listings,
         state_dir=args.state_dir,
+        workers=args.workers,
     )
     with JsonlWriter(args.output) as writer:
         for record in records:
