@@ -18,7 +18,7 @@ summed RSS, where pages shared copy-on-write count once per process, summed PSS,
 split between their sharers, and the crawler process's own RSS; then the median ratios b/a, b/c.
 
     python bench/crawl.py [--pages N] [--repeats K] [--modes abc] [--dataset PATH] [--json]
-                          [--b-setting KEY=VALUE ...]
+                          [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...]
 
 The dataset directory holds `ground-truth.json` and `html/<id>.html.gz`; by default it is
 `../shared/benchmarks/zyte-article-extraction` relative to the repository root. Only loopback
@@ -458,8 +458,7 @@ def run_mode(
         }
         for key, value in settings.items():
             cmd += ["-s", f"{key}={value}"]
-        for item in extra:
-            cmd += ["-s", item]
+        cmd += list(extra)
     else:
         cmd = [
             sys.executable,
@@ -667,6 +666,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="extra Scrapy setting for the news crawl (b), to try a variant",
     )
+    parser.add_argument(
+        "--b-arg",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra spider argument for the news crawl (b), e.g. follow_links=false",
+    )
     parser.add_argument("--role", choices=["baseline", "clean"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--start", action="append", default=[], help=argparse.SUPPRESS)
@@ -685,6 +691,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--pages and --repeats must be >= 1; --modes a subset of abc")
     if not (args.dataset / "ground-truth.json").exists():
         parser.error(f"no dataset at {args.dataset}")
+    b_extra = [f for item in args.b_setting for f in ("-s", item)]
+    b_extra += [f for item in args.b_arg for f in ("-a", item)]
     templates = prepare_templates(args.dataset)
     servers = Servers(templates, args.pages)
     results: list[RunResult] = []
@@ -696,7 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for repeat in range(1, args.repeats + 1):
                 for mode in args.modes:
                     result = run_mode(
-                        mode, repeat, servers, work, template_file, args.pages, args.b_setting
+                        mode, repeat, servers, work, template_file, args.pages, b_extra
                     )
                     results.append(result)
                     print(
@@ -715,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "pages": args.pages,
                     "sites": SITES,
                     "cores": os.cpu_count(),
+                    "b_extra": b_extra,
                     "summary": summary,
                     "runs": [asdict(r) for r in results],
                 },
@@ -723,8 +732,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         print_table(results, summary, args.pages)
-        if args.b_setting:
-            print("b settings: " + " ".join(args.b_setting))
+        if b_extra:
+            print("b extra arguments: " + " ".join(b_extra))
     return 0 if all(r.detail.get("exit_code") == 0 for r in results) else 1
 
 
