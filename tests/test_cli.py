@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitegen import make_site
@@ -151,3 +152,34 @@ def test_audit_diff_rebuilds_the_raw_block_order() -> None:
         "  Two",
         "- [teaser_link] Next: Other story",
     ]
+
+
+def test_crawl_command_writes_and_summarises(
+    demo_server: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "c.jsonl"
+    code = main(
+        [
+            "crawl",
+            demo_server.url("/"),
+            "-o",
+            str(out),
+            "--max-articles",
+            "3",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "--log-level",
+            "WARNING",
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"output: {out}\nstats:  {tmp_path / 'c.stats.json'}\n")
+    assert "articles written: 3  finish: max_articles" in printed
+    assert len(out.read_text("utf-8").splitlines()) == 3
