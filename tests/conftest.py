@@ -68,8 +68,9 @@ def run_crawl(
     for key, value in merged.items():
         cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    proc = subprocess.run(
+        cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, check=False
+    )
     records = []
     if output.exists():
         records = [json.loads(line) for line in output.read_text("utf-8").splitlines()]
