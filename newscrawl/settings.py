@@ -31,9 +31,10 @@ DEPTH_LIMIT = 8  # news sites reach articles within a few clicks; deeper is cale
 DEPTH_PRIORITY = 1  # breadth-first: section fronts before archive depths
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
-# Held-back pages of new sites keep their responses active in the scraper until the site's
-# template model is ready; Scrapy's 5 MB default would pause downloads before it is.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
+# Responses waiting in the scraper (for a worker, or held back with a new site's first pages)
+# count against this; past it the engine pauses downloads. Scrapy's 5 MB would pause a crawl
+# of several new sites at once, while each waiting response costs about twice its body.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16 * 1024 * 1024
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 LOG_LEVEL = "INFO"

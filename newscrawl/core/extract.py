@@ -83,10 +83,6 @@ MAX_PAGE_SEGMENTS = 4000
 # Pages larger than this are cut before parsing: no article needs more, and lxml's cost and
 # memory grow with the input.
 MAX_HTML_CHARS = 5_000_000
-# Language detection needs a few sentences to be reliable and no more than a paragraph or two
-# to be right; its cost grows with the sample.
-LANGID_MIN_CHARS = 80
-LANGID_SAMPLE_CHARS = 600
 
 
 def extract_page(
@@ -440,14 +436,12 @@ def _fallback_metadata(
 
 
 def _detect_language(blocks: list[Block]) -> str | None:
-    """Language of the text when the page declares none (py3langid, on a bounded sample)."""
-    sample = " ".join(b.text for b in blocks)[:LANGID_SAMPLE_CHARS]
-    if len(sample) < LANGID_MIN_CHARS:
+    """Language of the text when the page declares none."""
+    if not blocks:
         return None
-    import py3langid
+    from newscrawl.core.language import detect_language  # loads a 70 MB model: only if needed
 
-    code, _ = py3langid.classify(sample)
-    return str(code) if len(code) == 2 else None
+    return detect_language(" ".join(b.text for b in blocks[:12]))
 
 
 def _split_authors(raw: str | None) -> list[str]:

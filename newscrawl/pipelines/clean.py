@@ -202,9 +202,19 @@ class CleaningPipeline:
             all_held = self._waiting == self.cleaner.held
             idle_checks = idle_checks + 1 if all_held and self._engine_has_no_work() else 0
             oldest = min(self._held_since.values(), default=loop.time())
-            if idle_checks >= IDLE_CHECKS or loop.time() - oldest > MAX_HOLD_SECONDS:
+            if (
+                idle_checks >= IDLE_CHECKS
+                or (all_held and self._scraper_full())
+                or loop.time() - oldest > MAX_HOLD_SECONDS
+            ):
                 self._inc("newscrawl/clean/early_release")
                 self._resolve(self.cleaner.flush())
+
+    def _scraper_full(self) -> bool:
+        """Held responses fill the scraper: the engine has paused downloads for them."""
+        engine = getattr(self.crawler, "engine", None)
+        slot = getattr(getattr(engine, "scraper", None), "slot", None)
+        return bool(slot is not None and slot.needs_backout())
 
     def _engine_has_no_work(self) -> bool:
         engine = getattr(self.crawler, "engine", None)

@@ -52,7 +52,8 @@ IN_FLIGHT_PER_WORKER = 2
 START_METHOD = "forkserver"
 # Imported once in the forkserver so every (re)started worker begins with lxml, trafilatura
 # and our extraction code loaded: recycling a worker then costs a fork, not an import.
-PRELOAD_MODULES = ["newscrawl.core.extract"]
+# The language model (70 MB) is loaded there too, so workers share its pages.
+PRELOAD_MODULES = ["newscrawl.core.extract", "newscrawl.core.language"]
 # How long `close` waits for queued pages before it kills the workers: by the time the
 # pipeline closes every page has been awaited, so this only bounds a shutdown gone wrong.
 CLOSE_GRACE_SECONDS = 5.0

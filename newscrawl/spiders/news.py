@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -27,37 +26,13 @@ from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
+from newscrawl.spiders.links import page_links
 
 __all__ = ["NewsSpider"]
 
 # Article-looking links are fetched before listing pages so that `max_articles` is reached
 # with few wasted requests; listings still come first for discovery at equal depth.
 ARTICLE_PRIORITY = 10
-_SKIP_EXTENSIONS = [
-    "pdf",
-    "zip",
-    "gz",
-    "jpg",
-    "jpeg",
-    "png",
-    "gif",
-    "webp",
-    "svg",
-    "mp3",
-    "mp4",
-    "avi",
-    "mov",
-    "css",
-    "js",
-    "json",
-    "ico",
-    "woff",
-    "woff2",
-    "ttf",
-    "xml",
-    "rss",
-    "atom",
-]
 
 
 def _split(value: str | list[str] | None) -> list[str]:
@@ -115,9 +90,6 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("max_articles must be >= 0")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         self.source = source or self.name
-        # Domains are matched on the host here, not by LinkExtractor (which compares them
-        # with host:port and so rejects every link of a site served on a port).
-        self.link_extractor = LinkExtractor(deny_extensions=_SKIP_EXTENSIONS, unique=True)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
@@ -153,12 +125,12 @@ class NewsSpider(scrapy.Spider):
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
         if self.follow_links:
-            for link in self.link_extractor.extract_links(response):
-                if not self._allowed(link.url):
+            for url in page_links(html, response.url):
+                if not self._allowed(url):
                     continue
-                priority = 0 if looks_like_listing_url(link.url) else ARTICLE_PRIORITY
+                priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
                 yield scrapy.Request(
-                    canonicalize(link.url),
+                    canonicalize(url) if "?" in url else url,
                     callback=self.parse,
                     errback=self.on_error,
                     priority=priority,
