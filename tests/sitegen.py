@@ -42,6 +42,7 @@ def make_site(
     seed: int = 7,
     shared_quote: str | None = None,
     excerpts: bool = False,
+    bios: bool = False,
 ) -> list[Page]:
     """Article pages of one site; pages 0 and 1 carry `shared_quote` inside their body."""
     rng = random.Random(seed)
@@ -77,6 +78,17 @@ def make_site(
         paras = bodies[i]
         prev_i, next_i = (i - 1) % pages, (i + 1) % pages
         body = "\n".join(f"<p>{p}</p>" for p in paras)
+        bio = ""
+        if bios:
+            # Three regular authors and one who wrote a single story: their bio boxes share
+            # one place in the template.
+            name = ["Ana Silva", "Ben Okafor", "Chen Wei", "Dora Novak"][
+                3 if i == pages - 1 else i % 3
+            ]
+            bio = (
+                f"<div class='story-note'><p><em>{name} reports on city hall and the river "
+                f"districts for Example News.</em></p></div>"
+            )
         related = ""
         if excerpts:
             # Teasers quoting other articles' leads, inside the story body.
@@ -106,6 +118,7 @@ def make_site(
 <p class="promo">{promo}</p>
 {body}
 {related}
+{bio}
 <aside class="newsletter"><p>{newsletter}</p></aside>
 <p class="promo">{promo}</p>
 </div>

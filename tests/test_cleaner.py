@@ -66,6 +66,16 @@ def test_own_lead_survives_while_the_same_text_as_a_teaser_elsewhere_goes() -> N
         assert not any(lead in text for lead in others)
 
 
+def test_bio_box_of_a_one_story_author_goes_by_its_place_in_the_template() -> None:
+    pages = make_site(pages=12, bios=True)
+    results = clean_all(pages)
+    last = results[pages[-1].url]
+    assert "Dora Novak reports" not in text_of(last)
+    assert any(r["rule"] == "template_slot" for r in last.removed)
+    for page in pages:
+        assert text_of(results[page.url]).split("\n\n") == page.paragraphs
+
+
 def test_teasers_in_cyrillic_are_recognised_structurally() -> None:
     pages = make_site(base="https://novosti.example.ru", pages=12, script="cyrillic", seed=3)
     results = clean_all(pages)

@@ -25,3 +25,11 @@ def test_page_links_resolves_dedupes_and_filters() -> None:
 def test_page_links_honours_base_href() -> None:
     html = '<head><base href="https://cdn.example/site/"></head><a href="p.html">p</a>'
     assert page_links(html, "https://news.example/") == ["https://cdn.example/site/p.html"]
+
+
+def test_url_host() -> None:
+    from newscrawl.spiders.links import url_host
+
+    assert url_host("https://User@WWW.Example.com:8080/a?b#c") == "www.example.com"
+    assert url_host("http://127.0.0.1:5000") == "127.0.0.1"
+    assert url_host("http://[::1]:80/x") == "::1"

@@ -111,6 +111,7 @@ def extract_page(
     census = _census(tree, url)
     page.page_keys = census.keys
     page.anchors = census.anchors
+    page.slots = census.slots
     page.raw_chars = census.chars
 
     hints = refine.prepare_tree(tree, url)
@@ -147,12 +148,21 @@ def extract_page(
 
 
 class _Census:
-    __slots__ = ("anchors", "article_tags", "chars", "features", "internal_link_chars", "keys")
+    __slots__ = (
+        "anchors",
+        "article_tags",
+        "chars",
+        "features",
+        "internal_link_chars",
+        "keys",
+        "slots",
+    )
 
     def __init__(self) -> None:
         self.keys: tuple[int, ...] = ()
         self.anchors: tuple[tuple[int, int], ...] = ()
-        self.features: dict[int, tuple[float, bool]] = {}
+        self.slots: tuple[tuple[int, int], ...] = ()
+        self.features: dict[int, tuple[float, bool, int]] = {}
         self.chars = 0
         self.internal_link_chars = 0
         self.article_tags = 0
@@ -208,7 +218,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     keys: dict[int, None] = {}
     features = census.features
 
-    def add(norm: str, feature: tuple[float, bool], primary: bool) -> None:
+    def add(norm: str, feature: tuple[float, bool, int], primary: bool) -> None:
         census.chars += len(norm) if primary else 0
         if len(keys) >= MAX_PAGE_SEGMENTS:
             return
@@ -225,10 +235,11 @@ def _census(tree: HtmlElement, url: str) -> _Census:
         if id(el) in has_block:
             # Loose text between a container's blocks renders as lines of its own (old table
             # layouts put whole bylines and comment labels there).
-            for run, link_chars in _loose_runs(el, has_block, links):
+            for run, link_chars, first in _loose_runs(el, has_block, links):
                 norm = normalize(run)
                 if len(norm) >= MIN_SEGMENT_CHARS:
-                    add(norm, (min(1.0, link_chars / len(norm)), False), True)
+                    slot = _slot(el, first, "~")
+                    add(norm, (min(1.0, link_chars / len(norm)), False, slot), True)
             continue
         if el.tag not in BLOCK_TAGS:
             continue
@@ -243,7 +254,8 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 a_chars, a_internal = links.get(id(a), (0, False))
                 chars += a_chars
                 internal = internal or a_internal
-        feature = (min(1.0, chars / len(norm)), internal)
+        inner = el[0] if len(el) and not (el.text or "").strip() else None
+        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, ""))
         add(norm, feature, True)
         # A <br> splits one element into several rendered lines; each line is a segment too.
         if id(el) in with_br:
@@ -253,31 +265,59 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                     add(pnorm, feature, False)
     census.keys = tuple(keys)
     census.anchors = tuple(anchors)
+    census.slots = tuple({(k, f[2]) for k, f in features.items() if f[2]})
     return census
 
 
 def _loose_runs(
     el: HtmlElement, has_block: set[int], links: dict[int, tuple[int, bool]]
-) -> list[tuple[str, int]]:
-    """Text runs of a container outside its block children, split at blocks and <br>."""
-    runs: list[tuple[str, int]] = []
+) -> list[tuple[str, int, HtmlElement | None]]:
+    """Text runs of a container outside its block children, split at blocks and <br>.
+
+    Each run comes with its first inline element (its formatting, for the DOM slot).
+    """
+    runs: list[tuple[str, int, HtmlElement | None]] = []
     parts: list[str] = [el.text or ""]
     link_chars = 0
+    first: HtmlElement | None = None
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
             parts.append(child.tail or "")
             continue
         if tag in _CONTAINER_TAGS or tag == "br" or id(child) in has_block:
-            runs.append(("".join(parts), link_chars))
-            parts, link_chars = [child.tail or ""], 0
+            runs.append(("".join(parts), link_chars, first))
+            parts, link_chars, first = [child.tail or ""], 0, None
             continue
+        if first is None and not "".join(parts).strip():
+            first = child
         parts.append(child.text_content())
         parts.append(child.tail or "")
         if tag == "a":
             link_chars += links.get(id(child), (0, False))[0]
-    runs.append(("".join(parts), link_chars))
-    return [(text, chars) for text, chars in runs if text.strip()]
+    runs.append(("".join(parts), link_chars, first))
+    return [run for run in runs if run[0].strip()]
+
+
+def _sig(el: HtmlElement | None) -> str:
+    """An element's look: tag, classes and the presentational attributes old layouts use."""
+    if el is None or not isinstance(el.tag, str):
+        return ""
+    get = el.get
+    return f"{el.tag}.{get('class', '')}.{get('itemprop', '')}.{get('face', '')}.{get('size', '')}"
+
+
+def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str) -> int:
+    """Key of a segment's place in the page template: its element, two ancestors, and the
+    formatting wrapped around its text (a bio box and a paragraph can share their <p>)."""
+    parent = el.getparent()
+    grand = parent.getparent() if parent is not None else None
+    inner2 = (
+        inner[0] if inner is not None and len(inner) and not (inner.text or "").strip() else None
+    )
+    return segment_key(
+        f"{kind}{_sig(grand)}>{_sig(parent)}>{_sig(el)}>{_sig(inner)}>{_sig(inner2)}"
+    )
 
 
 def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
@@ -397,7 +437,7 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
         return
     norm = normalize(text)
     key = normalized_key(norm)
-    share, internal = census.features.get(key, (0.0, False))
+    share, internal, slot = census.features.get(key, (0.0, False, 0))
     out.append(
         Block(
             text=text,
@@ -406,6 +446,7 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
             link_share=share,
             links_internal=internal,
             shape=normalized_shape_key(norm),
+            slot=slot,
         )
     )
 

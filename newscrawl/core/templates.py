@@ -53,6 +53,14 @@ LONG_MIN_SHARE = 0.5
 # A block whose text is at least this share link text pointing at another page of the same
 # site is a teaser or navigation, not prose (inline links in prose are a small share).
 TEASER_LINK_SHARE = 0.8
+# A place in the page template (DOM slot) is template when at least this share of the other
+# texts seen there are repeated template, and at least SLOT_MIN_TEXTS were seen: a bio box
+# slot holds a few repeated bios, a paragraph slot holds hundreds of unique sentences.
+SLOT_TEMPLATE_SHARE = 0.6
+SLOT_MIN_TEXTS = 2
+# Texts sampled per slot and slots per site: enough to tell the two kinds apart, bounded.
+SLOT_SAMPLE = 32
+MAX_SLOTS_PER_SITE = 5_000
 # Teasers quote an article's first sentences; the first blocks long enough to be sentences (a
 # promo line above the lead is shorter) are recorded as owned by their page.
 LEAD_BLOCKS = 2
@@ -63,7 +71,7 @@ MAX_SEGMENTS_PER_SITE = 50_000
 MAX_REFS_PER_SITE = 50_000
 # Distinct pages remembered per site, so a page crawled again is not counted twice.
 MAX_PAGE_IDS_PER_SITE = 20_000
-MODEL_VERSION = 2
+MODEL_VERSION = 4
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -77,6 +85,8 @@ class SiteModel:
     counts: dict[int, int] = field(default_factory=dict)
     refs: dict[int, int] = field(default_factory=dict)  # text key -> owning page id
     page_ids: dict[int, None] = field(default_factory=dict)
+    # slot key -> texts seen in that place of the template (bounded sample)
+    slot_texts: dict[int, dict[int, None]] = field(default_factory=dict)
 
     def observe(self, page: PageExtraction) -> bool:
         """Count one page's segments and references; False if this page was already counted."""
@@ -88,12 +98,24 @@ class SiteModel:
             self.page_ids.pop(next(iter(self.page_ids)))
         self.pages += 1
         if page.page_type == "article" and not page.error:
+            # Segments are counted over article pages only, so a share means "of the site's
+            # articles": how many home and section pages a crawl happens to fetch first must
+            # not decide whether an author's bio box is template.
             self.articles += 1
-        counts = self.counts
-        for key in page.page_keys:
-            counts[key] = counts.get(key, 0) + 1
-        if len(counts) > MAX_SEGMENTS_PER_SITE:
-            self._prune_counts()
+            counts = self.counts
+            for key in page.page_keys:
+                counts[key] = counts.get(key, 0) + 1
+            if len(counts) > MAX_SEGMENTS_PER_SITE:
+                self._prune_counts()
+            slot_texts = self.slot_texts
+            for text_key, slot in page.slots:
+                texts = slot_texts.get(slot)
+                if texts is None:
+                    if len(slot_texts) >= MAX_SLOTS_PER_SITE:
+                        continue
+                    texts = slot_texts[slot] = {}
+                if len(texts) < SLOT_SAMPLE:
+                    texts[text_key] = None
         refs = self.refs
         for text_key, target in page.anchors:
             _add_ref(refs, text_key, target)
@@ -125,14 +147,28 @@ class SiteModel:
             return "site_template"
         if block.shape and self._repeated(block.shape, len(block.text)):
             return "site_template_shape"
+        if block.slot and self._template_slot(block.slot, block.key):
+            return "template_slot"
         return None
+
+    def _template_slot(self, slot: int, key: int) -> bool:
+        """The block sits where this site prints template text: most texts seen in that place
+        of the page are repeated template (author bios, bylines), so a new one is too."""
+        texts = self.slot_texts.get(slot)
+        if not texts:
+            return False
+        others = [k for k in texts if k != key]
+        if len(others) < SLOT_MIN_TEXTS:
+            return False
+        repeated = sum(self._repeated(k, 0) for k in others)
+        return repeated >= SLOT_TEMPLATE_SHARE * len(others)
 
     def _repeated(self, key: int, chars: int) -> bool:
         seen = self.counts.get(key, 0)
-        if seen < MIN_PAGES or not self.pages:
+        if seen < MIN_PAGES or not self.articles:
             return False
         needed = LONG_MIN_SHARE if chars >= LONG_SEGMENT_CHARS else MIN_SHARE
-        return seen / self.pages >= needed
+        return seen / self.articles >= needed
 
     def _prune_counts(self) -> None:
         singles = [k for k, v in self.counts.items() if v <= 1]
@@ -151,6 +187,7 @@ class SiteModel:
             "counts": {str(k): v for k, v in self.counts.items() if v > 1},
             "refs": {str(k): v for k, v in self.refs.items()},
             "page_ids": [str(k) for k in self.page_ids],
+            "slot_texts": {str(k): [str(t) for t in v] for k, v in self.slot_texts.items()},
         }
 
     @classmethod
@@ -164,6 +201,9 @@ class SiteModel:
             counts={int(k): int(v) for k, v in data["counts"].items()},
             refs={int(k): int(v) for k, v in data["refs"].items()},
             page_ids={int(k): None for k in data["page_ids"]},
+            slot_texts={
+                int(k): {int(t): None for t in v} for k, v in data.get("slot_texts", {}).items()
+            },
         )
 
 

@@ -22,6 +22,7 @@ class Block:
     link_share: float = 0.0  # share of the source element's text that is link text
     links_internal: bool = False  # the link text points at other pages of the same site
     shape: int = 0  # key of the text with numbers blanked, for short lines with digits (or 0)
+    slot: int = 0  # key of the block's place in the page's DOM template (element, ancestors)
 
 
 @dataclass(slots=True)
@@ -46,6 +47,8 @@ class PageExtraction:
     # (anchor-text key, target-URL key) of links to other pages of the same site: a block whose
     # text is another page's headline is a teaser, in any language.
     anchors: tuple[tuple[int, int], ...] = ()
+    # (segment key, slot key) pairs: which texts each place in the template held on this page.
+    slots: tuple[tuple[int, int], ...] = ()
     page_type: str = "article"  # article | listing | other
     page_type_reason: str = ""
     raw_chars: int = 0  # visible text characters of the whole page

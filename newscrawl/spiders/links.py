@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-__all__ = ["SKIP_EXTENSIONS", "page_links"]
+__all__ = ["SKIP_EXTENSIONS", "page_links", "url_host"]
 
 _ANCHOR_HREF = re.compile(
     r"""<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
@@ -33,6 +33,8 @@ def page_links(text: str, base_url: str) -> list[str]:
     found = _BASE_HREF.search(text, 0, 20_000)
     if found:
         base = urljoin(base_url, html.unescape(found.group(1)))
+    scheme, _, rest = base.partition("://")
+    origin = f"{scheme}://{rest.split('/', 1)[0]}"
     seen: dict[str, None] = {}
     for match in _ANCHOR_HREF.finditer(text):
         href = (match.group(1) or match.group(2) or match.group(3) or "").strip()
@@ -40,15 +42,31 @@ def page_links(text: str, base_url: str) -> list[str]:
             continue
         if "&" in href:
             href = html.unescape(href)
-        try:
-            url = urljoin(base, href).split("#", 1)[0]
-        except ValueError:
-            continue
-        if not url.startswith(("http://", "https://")):
-            continue
-        path = urlsplit(url).path
+        # Root-relative and absolute links (nearly all of them) need no urljoin.
+        if href[0] == "/" and not href.startswith("//"):
+            url = origin + href
+        elif href.startswith(("http://", "https://")):
+            url = href
+        else:
+            try:
+                url = urljoin(base, href)
+            except ValueError:
+                continue
+            if not url.startswith(("http://", "https://")):
+                continue
+        url = url.split("#", 1)[0]
+        path = url.split("?", 1)[0]
         dot = path.rfind(".")
         if dot > path.rfind("/") and path[dot + 1 :].lower() in SKIP_EXTENSIONS:
             continue
         seen[url] = None
     return list(seen)
+
+
+def url_host(url: str) -> str:
+    """Lower-case host of an absolute URL, without port or credentials (cheap, no urlsplit)."""
+    netloc = url.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return host.split("]", 1)[0][1:].lower()
+    return host.split(":", 1)[0].lower()

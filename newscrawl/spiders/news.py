@@ -26,7 +26,7 @@ from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
-from newscrawl.spiders.links import page_links
+from newscrawl.spiders.links import page_links, url_host
 
 __all__ = ["NewsSpider"]
 
@@ -90,6 +90,10 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("max_articles must be >= 0")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         self.source = source or self.name
+        self._host_allowed: dict[str, bool] = {}
+        # URLs this spider already queued from page links. Bounded by the site's size, like
+        # Scrapy's own dupefilter; much cheaper than a request per repeated link.
+        self._queued: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
@@ -126,8 +130,11 @@ class NewsSpider(scrapy.Spider):
         # may hold the page until more of its site arrives, and must see that more is coming.
         if self.follow_links:
             for url in page_links(html, response.url):
-                if not self._allowed(url):
+                # Most links of a page (navigation, teasers) were queued from earlier pages;
+                # skipping them here saves building requests the dupefilter would drop.
+                if url in self._queued or not self._allowed(url):
                     continue
+                self._queued.add(url)
                 priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
                 yield scrapy.Request(
                     canonicalize(url) if "?" in url else url,
@@ -146,8 +153,12 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _allowed(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        host = url_host(url)
+        allowed = self._host_allowed.get(host)
+        if allowed is None:
+            allowed = any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+            self._host_allowed[host] = allowed
+        return allowed
 
     def on_error(self, failure: Failure) -> None:
         """A fetch failed for good (retries done): one log line and a count, no traceback."""
