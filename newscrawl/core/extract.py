@@ -8,6 +8,7 @@ site template model learns from), the metadata readers and trafilatura.
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -303,8 +304,13 @@ def _sig(el: HtmlElement | None) -> str:
     """An element's look: tag, classes and the presentational attributes old layouts use."""
     if el is None or not isinstance(el.tag, str):
         return ""
-    get = el.get
-    return f"{el.tag}.{get('class', '')}.{get('itemprop', '')}.{get('face', '')}.{get('size', '')}"
+    attrib = el.attrib
+    if not attrib:
+        return str(el.tag)
+    return (
+        f"{el.tag}.{attrib.get('class', '')}.{attrib.get('itemprop', '')}"
+        f".{attrib.get('face', '')}.{attrib.get('size', '')}"
+    )
 
 
 def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str) -> int:
@@ -315,9 +321,9 @@ def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str) -> int:
     inner2 = (
         inner[0] if inner is not None and len(inner) and not (inner.text or "").strip() else None
     )
-    return segment_key(
-        f"{kind}{_sig(grand)}>{_sig(parent)}>{_sig(el)}>{_sig(inner)}>{_sig(inner2)}"
-    )
+    sig = f"{kind}{_sig(grand)}>{_sig(parent)}>{_sig(el)}>{_sig(inner)}>{_sig(inner2)}"
+    # CRC-32 is stable across processes and runs, and a site has far too few slots to collide.
+    return zlib.crc32(sig.encode("utf-8")) or 1
 
 
 def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
