@@ -218,6 +218,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
 
     keys: dict[int, None] = {}
     features = census.features
+    sigs: dict[int, str] = {}  # parent element id -> signature of it and its parent
 
     def add(norm: str, feature: tuple[float, bool, int], primary: bool) -> None:
         census.chars += len(norm) if primary else 0
@@ -239,7 +240,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             for run, link_chars, first in _loose_runs(el, has_block, links):
                 norm = normalize(run)
                 if len(norm) >= MIN_SEGMENT_CHARS:
-                    slot = _slot(el, first, "~")
+                    slot = _slot(el, first, "~", sigs)
                     add(norm, (min(1.0, link_chars / len(norm)), False, slot), True)
             continue
         if el.tag not in BLOCK_TAGS:
@@ -256,7 +257,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 chars += a_chars
                 internal = internal or a_internal
         inner = el[0] if len(el) and not (el.text or "").strip() else None
-        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, ""))
+        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, "", sigs))
         add(norm, feature, True)
         # A <br> splits one element into several rendered lines; each line is a segment too.
         if id(el) in with_br:
@@ -313,15 +314,21 @@ def _sig(el: HtmlElement | None) -> str:
     )
 
 
-def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str) -> int:
+def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str, sigs: dict[int, str]) -> int:
     """Key of a segment's place in the page template: its element, two ancestors, and the
     formatting wrapped around its text (a bio box and a paragraph can share their <p>)."""
     parent = el.getparent()
-    grand = parent.getparent() if parent is not None else None
+    if parent is not None:
+        up = sigs.get(id(parent))
+        if up is None:
+            # The ancestors' part is shared by every block under the same parent.
+            up = sigs[id(parent)] = f"{_sig(parent.getparent())}>{_sig(parent)}"
+    else:
+        up = ""
     inner2 = (
         inner[0] if inner is not None and len(inner) and not (inner.text or "").strip() else None
     )
-    sig = f"{kind}{_sig(grand)}>{_sig(parent)}>{_sig(el)}>{_sig(inner)}>{_sig(inner2)}"
+    sig = f"{kind}{up}>{_sig(el)}>{_sig(inner)}>{_sig(inner2)}"
     # CRC-32 is stable across processes and runs, and a site has far too few slots to collide.
     return zlib.crc32(sig.encode("utf-8")) or 1
 
