@@ -95,8 +95,24 @@ def _validator() -> Any:
     return Draft202012Validator(load_schema())
 
 
+@cache
+def _fast_check() -> Any:
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema())
+
+
 def validate_record(record: Any) -> list[str]:
-    """Schema violations of one record as readable messages (empty when valid)."""
+    """Schema violations of one record as readable messages (empty when valid).
+
+    A compiled validator answers the common case (valid) fast; only an invalid record pays
+    for jsonschema's complete, readable list of errors.
+    """
+    try:
+        _fast_check()(record)
+        return []
+    except Exception:  # fastjsonschema's JsonSchemaException, or a type it chokes on
+        pass
     errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.path))
     messages = []
     for err in errors:

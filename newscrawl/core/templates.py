@@ -87,6 +87,9 @@ class SiteModel:
     page_ids: dict[int, None] = field(default_factory=dict)
     # slot key -> texts seen in that place of the template (bounded sample)
     slot_texts: dict[int, dict[int, None]] = field(default_factory=dict)
+    # slot key -> its repeated texts, valid while `articles` is unchanged (derived, not saved)
+    _slot_cache: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    _slot_cache_articles: int = field(default=-1, repr=False)
 
     def observe(self, page: PageExtraction) -> bool:
         """Count one page's segments and references; False if this page was already counted."""
@@ -157,11 +160,15 @@ class SiteModel:
         texts = self.slot_texts.get(slot)
         if not texts:
             return False
-        others = [k for k in texts if k != key]
-        if len(others) < SLOT_MIN_TEXTS:
-            return False
-        repeated = sum(self._repeated(k, 0) for k in others)
-        return repeated >= SLOT_TEMPLATE_SHARE * len(others)
+        if self._slot_cache_articles != self.articles:
+            self._slot_cache.clear()
+            self._slot_cache_articles = self.articles
+        cached = self._slot_cache.get(slot)
+        if cached is None:
+            cached = self._slot_cache[slot] = frozenset(k for k in texts if self._repeated(k, 0))
+        others = len(texts) - (key in texts)
+        repeated = len(cached) - (key in cached)
+        return others >= SLOT_MIN_TEXTS and repeated >= SLOT_TEMPLATE_SHARE * others
 
     def _repeated(self, key: int, chars: int) -> bool:
         seen = self.counts.get(key, 0)

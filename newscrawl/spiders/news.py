@@ -91,9 +91,9 @@ class NewsSpider(scrapy.Spider):
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         self.source = source or self.name
         self._host_allowed: dict[str, bool] = {}
-        # URLs this spider already queued from page links. Bounded by the site's size, like
-        # Scrapy's own dupefilter; much cheaper than a request per repeated link.
-        self._queued: set[str] = set()
+        # Links this spider already looked at (queued or refused). Bounded by the sites' size,
+        # like Scrapy's own dupefilter; much cheaper than a request per repeated link.
+        self._seen_links: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
@@ -132,9 +132,11 @@ class NewsSpider(scrapy.Spider):
             for url in page_links(html, response.url):
                 # Most links of a page (navigation, teasers) were queued from earlier pages;
                 # skipping them here saves building requests the dupefilter would drop.
-                if url in self._queued or not self._allowed(url):
+                if url in self._seen_links:
                     continue
-                self._queued.add(url)
+                self._seen_links.add(url)
+                if not self._allowed(url):
+                    continue
                 priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
                 yield scrapy.Request(
                     canonicalize(url) if "?" in url else url,
