@@ -372,7 +372,7 @@ def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
             with_metadata=False,
             include_comments=False,
             include_tables=True,
-            output_format="python",
+            output_format="txt",
         )
     except Exception as exc:  # trafilatura has failure modes of its own on hostile pages
         logger.debug("trafilatura failed on %s: %r", url, exc)
