@@ -294,6 +294,7 @@ class SiteModelStore:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(model.to_json(), fh, separators=(",", ":"))
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; state is not a secret
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
