@@ -80,6 +80,7 @@ def _trafilatura(**options: bool) -> Extractor:
 def _newscrawl() -> Extractor | None:
     try:
         from newscrawl.core.extract import extract_page
+
         # Loaded once per worker process in a crawl (the pool preloads it): a one-off start-up
         # cost like trafilatura's own imports, not a per-page one.
         from newscrawl.core.language import detect_language  # noqa: F401

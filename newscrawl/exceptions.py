@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "InputError", "NewscrawlError", "StateError"]
+__all__ = ["ConfigError", "NewscrawlError"]
 
 
 class NewscrawlError(Exception):
@@ -11,11 +11,3 @@ class NewscrawlError(Exception):
 
 class ConfigError(NewscrawlError):
     """A setting, argument or sources file has a bad value; the message names it."""
-
-
-class InputError(NewscrawlError):
-    """An input file or page cannot be used; the message says which and why."""
-
-
-class StateError(NewscrawlError):
-    """Persistent state is unreadable; callers log it and rebuild."""

@@ -98,15 +98,22 @@ def test_same_output_whatever_the_order() -> None:
     }
 
 
-def test_first_pages_are_held_until_the_model_is_ready() -> None:
-    pages = make_site(pages=6)
+def test_each_page_waits_for_hold_pages_more_of_its_site() -> None:
+    pages = make_site(pages=8)
     cleaner = Cleaner(hold_pages=5)
-    released = [cleaner.add(extract_page(p.html, p.url), token=p.url) for p in pages[:4]]
-    assert all(r == [] for r in released) and cleaner.held == 4
-    out = cleaner.add(extract_page(pages[4].html, pages[4].url), token=pages[4].url)
-    assert [r.token for r in out] == [p.url for p in pages[:5]]
-    # Warm now: the next page is decided at once.
-    assert len(cleaner.add(extract_page(pages[5].html, pages[5].url), token="x")) == 1
+    released = [cleaner.add(extract_page(p.html, p.url), token=p.url) for p in pages[:5]]
+    assert all(r == [] for r in released) and cleaner.held == 5
+    out = cleaner.add(extract_page(pages[5].html, pages[5].url), token=pages[5].url)
+    assert [r.token for r in out] == [pages[0].url]
+    rest = cleaner.flush()
+    assert [r.token for r in rest] == [p.url for p in pages[1:6]]
+
+
+def test_a_site_known_from_an_earlier_run_is_decided_at_once(tmp_path: Path) -> None:
+    clean_all(make_site(pages=12), state_dir=tmp_path)
+    cleaner = Cleaner(state_dir=tmp_path)
+    page = make_site(pages=14, seed=99)[13]
+    assert len(cleaner.add(extract_page(page.html, page.url), token="x")) == 1
 
 
 def test_max_held_releases_early_instead_of_growing() -> None:

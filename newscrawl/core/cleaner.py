@@ -1,8 +1,11 @@
 """Site-level cleaning: turn page extractions into records with each site's template removed.
 
-Order independence comes from holding back a new site's first pages: until the site's model
-has seen `hold_pages` article pages (or a saved model is loaded warm from a previous run), its
-article pages wait; then all of them are cleaned with the same evidence. Held pages are
+Order independence comes from holding pages back: each article page of a site waits until
+`hold_pages` more of the site's article pages have been seen (or the crawl ends), so a page
+is judged with the evidence of the pages around it, not only of those that came first; its
+own teasers' targets have usually arrived by then, and a site of up to `hold_pages` articles
+is cleaned all at once, whatever the order. A site whose saved model was already warm when
+loaded (a scheduled crawl of a known site) is decided at once. Held pages are
 `PageExtraction`s, which carry no HTML, so the cost is bounded by `hold_pages` per site and
 `max_held` overall; `max_held` and `flush()` release early rather than ever stall a crawl.
 """
@@ -84,6 +87,7 @@ class Cleaner:
         self._held: OrderedDict[str, list[_Held]] = OrderedDict()
         self._held_count = 0
         self._warm: set[str] = set()
+        self._seen_sites: set[str] = set()
 
     @property
     def held(self) -> int:
@@ -96,23 +100,29 @@ class Cleaner:
         """Learn from `page` and return every result this makes decidable (maybe none)."""
         site = registered_domain(page.url)
         model = self.models.get(site)
+        if site not in self._seen_sites:
+            self._seen_sites.add(site)
+            if model.articles >= self.hold_pages:
+                self._warm.add(site)  # evidence from earlier runs: no need to wait
         if model.observe(page):
             self.models.touch(site)
         if page.page_type != "article" and page.error in (None, "extraction_empty"):
             return [self._drop(token, page, "not_article", fetched_at)]
         if page.error:
             return [self._drop(token, page, page.error, fetched_at)]
-        if site in self._warm or self._is_warm(model):
-            self._warm.add(site)
-            out = self._release(site)
-            out.append(self._finish(_Held(token, page, fetched_at), model))
-            return out
-        self._held.setdefault(site, []).append(_Held(token, page, fetched_at))
+        if site in self._warm:
+            return [self._finish(_Held(token, page, fetched_at), model)]
+        held = self._held.setdefault(site, [])
+        held.append(_Held(token, page, fetched_at))
         self._held_count += 1
+        out: list[CleanResult] = []
+        while len(held) > self.hold_pages:
+            self._held_count -= 1
+            out.append(self._finish(held.pop(0), model))
         if self._held_count > self.max_held:
             biggest = max(self._held, key=lambda s: len(self._held[s]))
-            return self._release(biggest)
-        return []
+            out.extend(self._release(biggest))
+        return out
 
     def flush(self, site: str | None = None) -> list[CleanResult]:
         """Decide every held page (of one site, or all): the crawl ended or must not wait."""
@@ -125,11 +135,6 @@ class Cleaner:
     def close(self) -> None:
         """Persist every model that learned something."""
         self.models.save_all()
-
-    def _is_warm(self, model: SiteModel) -> bool:
-        # Articles, not pages: a crawl meets a site's home and section pages first, and they
-        # carry no bylines, bios or teasers of the kind only articles repeat.
-        return model.articles >= self.hold_pages
 
     def _release(self, site: str) -> list[CleanResult]:
         held = self._held.pop(site, [])

@@ -16,7 +16,6 @@ __all__ = [
     "normalized_key",
     "normalized_shape_key",
     "segment_key",
-    "shape_key",
     "word_count",
 ]
 
@@ -53,16 +52,9 @@ _DIGITS = re.compile(r"\d+")
 MAX_SHAPE_CHARS = 48
 
 
-def shape_key(text: str) -> int:
-    """Key of a short line with its numbers blanked ("Comments (12)" ~ "Comments (3)"), or 0.
-
-    Lets the template model see a counter or date line as one repeated segment.
-    """
-    return normalized_shape_key(normalize(text))
-
-
 def normalized_shape_key(norm: str) -> int:
-    """`shape_key` of text that is already normalised."""
+    """Key of a short normalised line with its numbers blanked ("comments (12)" ~ "comments
+    (3)"), or 0: lets the template model see a counter or date line as one repeated segment."""
     if len(norm) > MAX_SHAPE_CHARS or not _DIGITS.search(norm):
         return 0
     shaped = "\x00shape:" + _DIGITS.sub("0", norm)

@@ -18,7 +18,6 @@ __all__ = [
     "link_key",
     "link_site_and_key",
     "registered_domain",
-    "same_site",
     "url_key",
 ]
 
@@ -61,11 +60,6 @@ def _site_of_host(host: str, port: int | None) -> str:
         return f"{host}:{port}" if port else host
     domain = extract_domain(f"http://{host}/")
     return str(domain) if domain else host.removeprefix("www.")
-
-
-def same_site(url: str, site: str) -> bool:
-    """True when `url` belongs to the site key `site` (see `registered_domain`)."""
-    return registered_domain(url) == site
 
 
 def url_key(url: str) -> str:

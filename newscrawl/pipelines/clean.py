@@ -204,11 +204,19 @@ class CleaningPipeline:
             oldest = min(self._held_since.values(), default=loop.time())
             if (
                 idle_checks >= IDLE_CHECKS
+                or self._engine_closing()
                 or (all_held and self._scraper_full())
                 or loop.time() - oldest > MAX_HOLD_SECONDS
             ):
                 self._inc("newscrawl/clean/early_release")
                 self._resolve(self.cleaner.flush())
+
+    def _engine_closing(self) -> bool:
+        """The crawl is stopping (Ctrl-C, max_articles, CloseSpider): no more evidence comes,
+        and the engine waits for every held item before it can close."""
+        engine = getattr(self.crawler, "engine", None)
+        slot = getattr(engine, "_slot", None)
+        return getattr(slot, "closing", None) is not None
 
     def _scraper_full(self) -> bool:
         """Held responses fill the scraper: the engine has paused downloads for them."""
