@@ -70,7 +70,7 @@ class _StoreUser:
     def from_crawler(cls, crawler: Crawler) -> Any:
         s = crawler.settings
         if not s.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", False):
-            raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is off")
+            raise NotConfigured  # off by default: no message, so Scrapy logs no warning
         recheck = s.getfloat("NEWSCRAWL_INCREMENTAL_RECHECK_HOURS", DEFAULT_RECHECK_HOURS)
         if recheck < 0:
             raise ValueError(f"NEWSCRAWL_INCREMENTAL_RECHECK_HOURS must be >= 0: {recheck}")

@@ -65,10 +65,10 @@ class JobdirGuard:
     def from_crawler(cls, crawler: Crawler) -> JobdirGuard:
         s = crawler.settings
         if not s.getbool("NEWSCRAWL_JOBDIR_GUARD_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_JOBDIR_GUARD_ENABLED is off")
+            raise NotConfigured  # turned off: no message, so Scrapy logs no warning
         jobdir = s.get("JOBDIR") or ""
         if not jobdir:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR (the usual case): nothing to guard, no warning
         guard = cls(Path(jobdir), crawler)
         state = reset_jobdir(guard.jobdir)
         if state is not None:

@@ -63,8 +63,8 @@ class IncrementalPipeline:
     def from_crawler(cls, crawler: Crawler) -> IncrementalPipeline:
         s = crawler.settings
         if not s.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", False):
-            raise NotConfigured("NEWSCRAWL_INCREMENTAL_ENABLED is off")
-        output = output_path(s, crawler.spidercls.name or "crawl")
+            raise NotConfigured  # off by default: no message, so Scrapy logs no warning
+        output = output_path(s, getattr(crawler.spidercls, "name", None) or "crawl")
         pipe = cls(store_path(s), crawler=crawler, output=output)
         crawler.signals.connect(pipe.item_scraped, signal=signals.item_scraped)
         return pipe
