@@ -16,6 +16,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.pipelines.writer import stats_path
+
 __all__ = ["StatsFile", "summarize_stats"]
 
 logger = logging.getLogger(__name__)
@@ -106,11 +108,7 @@ class StatsFile:
         output = stats.get("newscrawl/writer/path")
         if not output:
             return
-        path = Path(
-            f"{output}.stats.json"
-            if not str(output).endswith(".jsonl")
-            else str(output)[: -len(".jsonl")] + ".stats.json"
-        )
+        path = stats_path(Path(output))
         payload = {
             "summary": summarize_stats(stats),
             "stats": {k: _iso(v) for k, v in sorted(stats.items())},

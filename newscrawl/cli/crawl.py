@@ -12,11 +12,11 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newscrawl.cli.common import CliError
+from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
 
 __all__ = ["CrawlOutcome", "add_arguments", "default_output", "run", "run_crawl"]
 
@@ -31,14 +31,7 @@ class CrawlOutcome:
 
 def default_output(spider: str = "news", run_id: str | None = None) -> Path:
     """output/<spider>/<YYYY-MM-DD>/<run-id>.jsonl under the current directory."""
-    now = datetime.now(UTC)
-    rid = run_id or now.strftime("%Y%m%dT%H%M%SZ")
-    return Path("output") / spider / now.strftime("%Y-%m-%d") / f"{rid}.jsonl"
-
-
-def stats_path_for(output: Path) -> Path:
-    name = output.name[: -len(".jsonl")] if output.name.endswith(".jsonl") else output.name
-    return output.with_name(f"{name}.stats.json")
+    return dated_path(Path("output"), spider, run_id or default_run_id())
 
 
 def run_crawl(
@@ -61,11 +54,11 @@ def run_crawl(
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
     proc = subprocess.run(cmd, env=env, check=False)
-    stats_path = stats_path_for(output)
+    summary_path = stats_path(output)
     summary: dict[str, Any] = {}
-    if stats_path.exists():
-        summary = json.loads(stats_path.read_text("utf-8")).get("summary", {})
-    return CrawlOutcome(proc.returncode, output, stats_path, summary)
+    if summary_path.exists():
+        summary = json.loads(summary_path.read_text("utf-8")).get("summary", {})
+    return CrawlOutcome(proc.returncode, output, summary_path, summary)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

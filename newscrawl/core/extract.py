@@ -141,7 +141,6 @@ def extract_page(
         block_count=len(blocks),
         article_tags=census.article_tags,
         internal_link_chars=census.internal_link_chars,
-        raw_chars=census.chars,
     )
     if not blocks:
         page.error = "extraction_empty"

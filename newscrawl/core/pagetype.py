@@ -78,7 +78,6 @@ def classify_page(
     block_count: int,
     article_tags: int = 0,
     internal_link_chars: int = 0,
-    raw_chars: int = 0,
 ) -> tuple[str, str]:
     """Return (page_type, reason) with page_type one of article, listing, other."""
     types = set(json_ld_types)

@@ -35,6 +35,7 @@ from newscrawl.exceptions import NewscrawlError
 from newscrawl.ops.components import missing_component_settings
 from newscrawl.ops.sources import Source
 from newscrawl.ops.state import Run, RunStore
+from newscrawl.pipelines.writer import dated_path, stats_path
 
 __all__ = ["OK_FINISH_REASONS", "Job", "Scheduler", "SchedulerBusy", "crawl_command"]
 
@@ -176,7 +177,7 @@ class Scheduler:
             self.echo(f"{source.name}: resuming run {run_id}")
         else:
             run_id = f"{source.name}-{now.strftime('%Y%m%dT%H%M%SZ')}"
-            output = self.output_dir / source.name / now.strftime("%Y-%m-%d") / f"{run_id}.jsonl"
+            output = dated_path(self.output_dir, source.name, run_id, now)
         jobdir = self.state_dir / "jobs" / source.name / run_id
         log_file = self.state_dir / "logs" / source.name / f"{run_id}.log"
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -275,10 +276,8 @@ class Scheduler:
 
 
 def _summary(output: Path) -> dict[str, Any]:
-    name = output.name.removesuffix(".jsonl")
-    stats = output.with_name(f"{name}.stats.json")
     try:
-        data = json.loads(stats.read_text("utf-8"))
+        data = json.loads(stats_path(output).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     summary = data.get("summary", {})

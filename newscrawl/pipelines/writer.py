@@ -19,7 +19,7 @@ from scrapy.settings import BaseSettings
 from newscrawl.core.jsonl import JsonlWriter
 from newscrawl.pipelines.drop import drop
 
-__all__ = ["JsonlWriterPipeline", "output_path", "run_id"]
+__all__ = ["JsonlWriterPipeline", "dated_path", "output_path", "run_id", "stats_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,22 @@ def run_id(settings: BaseSettings, now: datetime | None = None) -> str:
         if "/" in explicit or "\\" in explicit or explicit.startswith("."):
             raise ValueError(f"NEWSCRAWL_RUN_ID must be a plain file name: {explicit!r}")
         return str(explicit)
+    return default_run_id(now)
+
+
+def default_run_id(now: datetime | None = None) -> str:
+    """A run id from the UTC time: sortable and filename-safe."""
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def dated_path(root: Path, name: str, run: str, now: datetime | None = None) -> Path:
+    """The output layout every crawl uses: <root>/<name>/<YYYY-MM-DD>/<run-id>.jsonl."""
+    return root / name / (now or datetime.now(UTC)).strftime("%Y-%m-%d") / f"{run}.jsonl"
+
+
+def stats_path(output: Path) -> Path:
+    """Where the run summary of an output file goes: <same name>.stats.json beside it."""
+    return output.with_name(f"{output.name.removesuffix('.jsonl')}.stats.json")
 
 
 def output_path(settings: BaseSettings, spider_name: str, now: datetime | None = None) -> Path:
@@ -41,7 +56,7 @@ def output_path(settings: BaseSettings, spider_name: str, now: datetime | None =
         return Path(explicit)
     now = now or datetime.now(UTC)
     root = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
-    return root / spider_name / now.strftime("%Y-%m-%d") / f"{run_id(settings, now)}.jsonl"
+    return dated_path(root, spider_name, run_id(settings, now), now)
 
 
 class JsonlWriterPipeline:
