@@ -101,10 +101,11 @@ def read_metadata(
     return out
 
 
+# (Classes such as author-name and article-author contain "author"; script and style hold no
+# elements in parsed HTML, so no test for them is needed.)
 _BYLINE = XPath(
-    "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
-    " or contains(@class, 'author-name') or contains(@class, 'article-author')"
-    " or contains(@class, 'author')][not(ancestor::script)]"
+    "//*[@rel='author' or @itemprop='author'"
+    " or contains(@class, 'author') or contains(@class, 'byline')]"
 )
 # Bylines are short; a longer "author" element is a bio box or a list of other stories.
 MAX_BYLINE_CHARS = 120

@@ -71,7 +71,8 @@ MAX_SEGMENTS_PER_SITE = 50_000
 MAX_REFS_PER_SITE = 50_000
 # Distinct pages remembered per site, so a page crawled again is not counted twice.
 MAX_PAGE_IDS_PER_SITE = 20_000
-MODEL_VERSION = 4
+# Bumped whenever a key changes meaning (v5: DOM-slot signatures read four attributes only).
+MODEL_VERSION = 5
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -100,7 +100,9 @@ def link_site_and_key(url: str) -> tuple[str, str]:
     # The path ends at the query or fragment (`cut` stopped at the first of /?#).
     path = path.split("?", 1)[0].split("#", 1)[0]
     site, host = _netloc_parts(netloc)
-    return site, host + _AMP_PATH.sub("", path).rstrip("/")
+    if "amp" in path or "AMP" in path or "Amp" in path:
+        path = _AMP_PATH.sub("", path)
+    return site, host + path.rstrip("/")
 
 
 @lru_cache(maxsize=4096)
