@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from newscrawl.spiders.links import page_links
 
 
@@ -27,9 +29,45 @@ def test_page_links_honours_base_href() -> None:
     assert page_links(html, "https://news.example/") == ["https://cdn.example/site/p.html"]
 
 
+def test_page_links_skip_markup_that_is_only_text() -> None:
+    """Anchors inside scripts, templates and comments, and unrendered hrefs, are no links."""
+    html = """<body><a href="/real/one.html">one</a>
+    <script>var card = '<a href="/from/js.html">x</a>';</script>
+    <SCRIPT type="text/template"><a href="{{ item.url }}">{{ item.title }}</a></SCRIPT>
+    <!-- <a href="/commented/out.html">old nav</a> -->
+    <template><a href="/from/template.html">t</a></template>
+    <style>a[href="/x"] { color: red }</style>
+    <a href=\\"/escaped/js.html\\">escaped</a>
+    <a href="/real/two.html">two</a>
+    <textarea><a href="/typed/in.html">typed</a></textarea>
+    <a href="/real/three.html">three</a>
+    <script>never closed <a href="/after/unclosed.html">x</a>"""
+    assert page_links(html, "https://news.example/") == [
+        "https://news.example/real/one.html",
+        "https://news.example/real/two.html",
+        "https://news.example/real/three.html",
+    ]
+
+
+def test_page_links_is_linear_on_unclosed_comments() -> None:
+    """Thousands of comment openers that never close cost one scan, not one scan each."""
+
+    html = "<a href='/first.html'>f</a>" + "<!-- x <a href='/no.html'>" * 20_000
+    start = time.process_time()
+    assert page_links(html, "https://news.example/") == ["https://news.example/first.html"]
+    assert time.process_time() - start < 2.0
+
+
 def test_url_host() -> None:
     from newscrawl.spiders.links import url_host
 
     assert url_host("https://User@WWW.Example.com:8080/a?b#c") == "www.example.com"
     assert url_host("http://127.0.0.1:5000") == "127.0.0.1"
     assert url_host("http://[::1]:80/x") == "::1"
+
+
+def test_page_links_is_linear_on_mixed_case_scripts() -> None:
+    html = "<Script>x</script><a href='/a.html'>a</a>" * 5_000
+    start = time.process_time()
+    assert page_links(html, "https://news.example/") == ["https://news.example/a.html"]
+    assert time.process_time() - start < 2.0

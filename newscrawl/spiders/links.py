@@ -17,6 +17,16 @@ __all__ = ["SKIP_EXTENSIONS", "page_links", "url_host"]
 _ANCHOR_HREF = re.compile(
     r"""<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
+# Places where markup is only text: comments and the insides of script, style, template and
+# textarea. An anchor there (a JavaScript string, a client-side template with "{{link}}",
+# commented-out navigation) is no link a reader can follow; fetching it ends in a 404.
+# Matched case-sensitively in its usual spellings: lower-casing a whole page costs more than
+# the rest of the scan together, and mixed-case tags are rare enough to be crawled through.
+_TEXT_ONLY_START = re.compile(
+    r"<(?:!--|(script|style|template|textarea|SCRIPT|STYLE|TEMPLATE|TEXTAREA|Script|Style)\b)"
+)
+# Characters no real link has in its href, but unrendered templates and escaped JS strings do.
+_NOT_HREF = re.compile(r"[{}\\<>\n\r\t]")
 _BASE_HREF = re.compile(r"""<base\b[^>]*?\shref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _NOT_PAGES = ("#", "mailto:", "javascript:", "tel:", "data:", "sms:", "ftp:", "file:")
 # File types that are never article pages (Scrapy's IGNORED_EXTENSIONS, in short).
@@ -36,9 +46,16 @@ def page_links(text: str, base_url: str) -> list[str]:
     scheme, _, rest = base.partition("://")
     origin = f"{scheme}://{rest.split('/', 1)[0]}"
     seen: dict[str, None] = {}
+    zones = _text_only_zones(text)
+    zone = 0
     for match in _ANCHOR_HREF.finditer(text):
+        at = match.start()
+        while zone < len(zones) and zones[zone][1] <= at:
+            zone += 1
+        if zone < len(zones) and zones[zone][0] <= at:
+            continue
         href = (match.group(1) or match.group(2) or match.group(3) or "").strip()
-        if not href or href.startswith(_NOT_PAGES):
+        if not href or href.startswith(_NOT_PAGES) or _NOT_HREF.search(href):
             continue
         if "&" in href:
             href = html.unescape(href)
@@ -61,6 +78,39 @@ def page_links(text: str, base_url: str) -> list[str]:
             continue
         seen[url] = None
     return list(seen)
+
+
+def _text_only_zones(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each comment, script, style, template and textarea, in order.
+
+    One forward scan: each zone runs to its closing tag, or to the end of the page when it is
+    never closed (as a browser reads it), so hostile markup cannot make this quadratic.
+    """
+    zones: list[tuple[int, int]] = []
+    absent: set[str] = set()
+    size = len(text)
+    pos = 0
+    while found := _TEXT_ONLY_START.search(text, pos):
+        name = found.group(1)
+        if name is None:
+            end = text.find("-->", found.end())
+            end = size if end < 0 else end + 3
+        else:
+            # The closer as the opener spelt it, else in lower or upper case. A spelling found
+            # absent is absent for the rest of the page too: it is never searched again.
+            ends = []
+            for spelling in (name, name.lower(), name.upper()):
+                closer = f"</{spelling}"
+                if closer not in absent:
+                    at = text.find(closer, found.end())
+                    if at >= 0:
+                        ends.append(at)
+                        break
+                    absent.add(closer)
+            end = size if not ends else ends[0] + len(name) + 2
+        zones.append((found.start(), end))
+        pos = end
+    return zones
 
 
 def url_host(url: str) -> str:
