@@ -82,15 +82,19 @@ def _newscrawl() -> Extractor | None:
     try:
         from newscrawl.core.extract import extract_page
 
-        # Loaded once per worker process in a crawl (the pool preloads it): a one-off start-up
-        # cost like trafilatura's own imports, not a per-page one.
-        from newscrawl.core.language import detect_language  # noqa: F401
+        # The model loads once per crawl: a one-off start-up cost like trafilatura's own
+        # imports, not a per-page one. Detection itself is billed to each page below.
+        from newscrawl.core.language import detect_language
     except ImportError as exc:
         print(f"newscrawl row skipped: {exc}", file=sys.stderr)
         return None
 
     def run(html: str, url: str) -> str:
-        return extract_page(html, url).text
+        page = extract_page(html, url)
+        text = page.text
+        if not page.language and text:
+            detect_language(text)  # what build_record does for a page that declares none
+        return text
 
     return run
 

@@ -14,13 +14,17 @@ class RawPage:
     """A fetched page, before any cleaning: spiders yield these and nothing else."""
 
     url: str
-    html: str
+    # The page as fetched: bytes in `encoding` (what the spider passes on, so the crawler never
+    # holds a decoded copy) or already-decoded text.
+    html: str | bytes
     status: int = 200
     fetched_at: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
     source: str = ""
     # Discovery hints (sitemap lastmod, feed date, news:publication_date) for incremental runs.
     hints: dict[str, Any] = field(default_factory=dict)
+    # Encoding of `html` when it is bytes (Scrapy's reading of headers, meta tags and BOM).
+    encoding: str | None = None
 
 
 class ArticleRecord(TypedDict, total=False):

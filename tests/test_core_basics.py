@@ -155,3 +155,18 @@ def test_record_matches_schema_and_schema_rejects_bad_records() -> None:
     problems = validate_record(bad)
     assert any(p.startswith("language") for p in problems)
     assert any("title" in p for p in problems)
+
+
+def test_language_is_detected_on_the_clean_text_when_undeclared() -> None:
+    """Extraction leaves an undeclared language open; the record detects it on kept text."""
+    german = (
+        "<p>Die Stadtverwaltung hat am Dienstag beschlossen, die Buslinien im Norden der Stadt "
+        "ab dem kommenden Monat häufiger fahren zu lassen, weil die Fahrgastzahlen steigen.</p>"
+    )
+    html = f"<html><body><article>{german * 6}</article></body></html>"
+    page = extract_page(html, "https://ex.de/2026/buslinien-norden.html", fetched_at=FETCHED)
+    assert page.language is None
+    record = build_record(page, page.blocks, fetched_at=FETCHED, source="test")
+    assert record["language"] == "de"
+    empty = build_record(page, [], fetched_at=FETCHED, source="test")
+    assert empty["language"] is None

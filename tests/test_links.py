@@ -71,3 +71,46 @@ def test_page_links_is_linear_on_mixed_case_scripts() -> None:
     start = time.process_time()
     assert page_links(html, "https://news.example/") == ["https://news.example/a.html"]
     assert time.process_time() - start < 2.0
+
+
+def test_page_links_on_a_byte_view_decode_non_ascii_hrefs() -> None:
+    """The spider reads links on the raw body seen as Latin-1; hrefs come out decoded."""
+    body = '<a href="/новости/статья.html">x</a><a href="/plain.html">y</a>'
+    for encoding in ("utf-8", "cp1251"):
+        view = body.encode(encoding).decode("latin-1")
+        assert page_links(view, "https://vestnik.example/", encoding=encoding) == [
+            "https://vestnik.example/новости/статья.html",
+            "https://vestnik.example/plain.html",
+        ]
+
+
+def test_spider_passes_pages_on_as_bytes_and_workers_decode_them() -> None:
+    """Pages leave the spider undecoded, with Scrapy's reading of their encoding; extraction
+    decodes them as `response.text` would, in ASCII-compatible and UTF-16 encodings alike."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.core.extract import extract_page
+    from newscrawl.items import RawPage
+    from newscrawl.spiders.news import NewsSpider
+
+    paragraph = "<p>Grüße aus Köln: die Straßenbahn fährt wieder über die Brücke am Rhein.</p>"
+    for encoding in ("cp1252", "utf-16"):
+        html = (
+            f"<html><head><meta charset='{encoding}'><title>Grüße</title></head><body>"
+            f"<article>{paragraph * 8}</article><a href='/b/zwei.html'>zwei</a></body></html>"
+        )
+        body = html.encode(encoding)
+        url = "https://ex.example/a/eins.html"
+        response = HtmlResponse(url, body=body, request=Request(url))
+        spider = NewsSpider.from_crawler(get_crawler(NewsSpider), start_urls="https://ex.example/")
+        out = list(spider.parse(response))
+        assert [r.url for r in out if not isinstance(r, RawPage)] == [
+            "https://ex.example/b/zwei.html"
+        ]
+        (page,) = [o for o in out if isinstance(o, RawPage)]
+        assert page.html == body
+        assert page.encoding == response.encoding
+        extracted = extract_page(page.html, page.url, encoding=page.encoding)
+        assert "Grüße aus Köln" in extracted.text, encoding

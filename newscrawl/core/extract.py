@@ -19,6 +19,7 @@ from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura.utils import decode_file, repair_faulty_html
+from w3lib.encoding import html_to_unicode
 
 from newscrawl.core import refine
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
@@ -109,13 +110,21 @@ _PARSER.set_element_class_lookup(
 
 
 def extract_page(
-    html: str | bytes, url: str, *, fetched_at: datetime | None = None
+    html: str | bytes,
+    url: str,
+    *,
+    fetched_at: datetime | None = None,
+    encoding: str | None = None,
 ) -> PageExtraction:
     """Extract candidate article blocks, metadata and template evidence from one page.
 
-    Never raises on bad input: an unusable page comes back with `error` set to a reason.
+    `html` is text, or bytes in `encoding` (guessed when None). Never raises on bad input: an
+    unusable page comes back with `error` set to a reason.
     """
     page = PageExtraction(url=url)
+    if isinstance(html, bytes) and encoding:
+        # Decoded here, in the worker, exactly as Scrapy's `response.text` would decode it.
+        html = html_to_unicode(f"charset={encoding}", html)[1]
     if not html or not html.strip():
         page.error = "empty_page"
         return page
@@ -148,7 +157,7 @@ def extract_page(
     page.authors = meta.get("authors") or []
     page.published = meta.get("published")
     page.modified = meta.get("modified")
-    page.language = meta.get("language") or _detect_language(blocks)
+    page.language = meta.get("language")  # else detected on the clean text (build_record)
     page.description = meta.get("description")
     page.tags = meta.get("tags") or []
     page.image = meta.get("image")
@@ -530,15 +539,6 @@ def _fallback_metadata(
             logger.debug("date search failed for %s: %r", url, exc)
             found = None
         page.published = iso_date(found, fetched_at) if found else None
-
-
-def _detect_language(blocks: list[Block]) -> str | None:
-    """Language of the text when the page declares none."""
-    if not blocks:
-        return None
-    from newscrawl.core.language import detect_language  # loads a 70 MB model: only if needed
-
-    return detect_language(" ".join(b.text for b in blocks[:12]))
 
 
 def _split_authors(raw: str | None) -> list[str]:

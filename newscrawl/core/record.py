@@ -66,7 +66,7 @@ def build_record(
         "authors": list(page.authors),
         "published": page.published,
         "modified": page.modified,
-        "language": page.language,
+        "language": page.language or _detect_language(text),
         "description": page.description,
         "tags": list(page.tags),
         "image": page.image,
@@ -78,6 +78,19 @@ def build_record(
     if removed is not None:
         record["removed"] = removed
     return record
+
+
+def _detect_language(text: str) -> str | None:
+    """Language of the clean text, for pages that declare none.
+
+    Detected here, on the text the record keeps, rather than during extraction: the model
+    (~75 MB) then lives once in the crawler process instead of once per extraction worker.
+    """
+    if not text:
+        return None
+    from newscrawl.core.language import detect_language  # loads the model on first use
+
+    return detect_language(text)
 
 
 @cache

@@ -145,10 +145,10 @@ class CleaningPipeline:
         self._inc("newscrawl/clean/pages")
         self._waiting += 1
         try:
-            page = await self.executor.extract(item.html, item.url, item.fetched_at)
-            html_chars = len(item.html)
+            page = await self.executor.extract(item.html, item.url, item.fetched_at, item.encoding)
+            html_size = len(item.html)  # bytes as fetched (characters for text input)
             item.html = ""  # raw HTML is not kept past extraction
-            self._inc("newscrawl/clean/html_chars", html_chars)
+            self._inc("newscrawl/clean/html_size", html_size)
             loop = asyncio.get_running_loop()
             future: asyncio.Future[CleanResult] = loop.create_future()
             results = self.cleaner.add(page, token=future, fetched_at=item.fetched_at)

@@ -13,13 +13,14 @@ page comes back as a `PageExtraction` with `error="worker_crashed"` or `"worker_
 the cleaning pipeline counts it under `newscrawl/dropped/<reason>` instead of losing it.
 In-flight tasks are capped with a semaphore: pages beyond the cap wait in `extract` (and hold
 their Scrapy scraper slot), so the pool's queue and memory stay bounded however fast Scrapy
-fetches. Workers start from a forkserver (never a fork of the running reactor) with the
-extraction modules preloaded, and are recycled after `MAX_TASKS_PER_WORKER` pages.
+fetches. Workers are spawned (never a fork of the running reactor), import only the extraction core,
+and are recycled after `MAX_TASKS_PER_WORKER` pages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -40,20 +41,19 @@ __all__ = ["Executor", "InlineExecutor", "PoolExecutor", "cpu_count", "make_exec
 logger = logging.getLogger(__name__)
 
 # Pages a worker extracts before pebble replaces it, so caches and allocator fragmentation
-# cannot grow a worker without bound. Not fewer: a new worker loads the language model again
-# (~0.7 s CPU, ~70 MB), which is 7% of a 500-page life but under 1% of a 5,000-page one, and
-# measured workers level off after the first ~200 pages anyway.
+# cannot grow a worker without bound; measured workers level off after the first ~200 pages.
 MAX_TASKS_PER_WORKER = 5000
 # In-flight tasks per worker: two keep every worker busy while the next page is pickled and
 # the last result travels back; more would only queue HTML (and memory) in the pool.
 IN_FLIGHT_PER_WORKER = 2
-# "forkserver" starts workers from a clean single-threaded server process, never from a fork
-# of the running Twisted reactor (with its threads, sockets and event loop).
-START_METHOD = "forkserver"
-# Imported once in the forkserver so every (re)started worker begins with lxml, trafilatura
-# and our extraction code loaded: recycling a worker then costs a fork, not an import.
-# The language model (70 MB) is loaded there too, so workers share its pages.
-PRELOAD_MODULES = ["newscrawl.core.extract", "newscrawl.core.language"]
+# "spawn" starts each worker as a fresh interpreter, never a fork of the running Twisted
+# reactor (with its threads, sockets and event loop). A forkserver would start workers faster
+# (a fork instead of a ~0.5 s import, paid once per worker life of MAX_TASKS_PER_WORKER pages)
+# but is one more resident process of ~50 MB for the whole crawl.
+START_METHOD = "spawn"
+# Workers import only what unpickling their task names: `extract_page` (lxml, trafilatura and
+# the pure core), never this module, whose package pulls in Scrapy. Language detection runs
+# in the crawler process, on the clean text, so no worker loads its 75 MB model either.
 # How long `close` waits for queued pages before it kills the workers: by the time the
 # pipeline closes every page has been awaited, so this only bounds a shutdown gone wrong.
 CLOSE_GRACE_SECONDS = 5.0
@@ -64,7 +64,13 @@ ERROR_REASON = "worker_error"
 
 
 class Executor(Protocol):
-    async def extract(self, html: str, url: str, fetched_at: datetime | None) -> PageExtraction: ...
+    async def extract(
+        self,
+        html: str | bytes,
+        url: str,
+        fetched_at: datetime | None,
+        encoding: str | None = None,
+    ) -> PageExtraction: ...
 
     def close(self) -> None: ...
 
@@ -72,21 +78,23 @@ class Executor(Protocol):
 class InlineExecutor:
     """Extract on the calling thread: simplest, and right for one core or for tests."""
 
-    async def extract(self, html: str, url: str, fetched_at: datetime | None) -> PageExtraction:
-        return extract_page(html, url, fetched_at=fetched_at)
+    async def extract(
+        self,
+        html: str | bytes,
+        url: str,
+        fetched_at: datetime | None,
+        encoding: str | None = None,
+    ) -> PageExtraction:
+        return extract_page(html, url, fetched_at=fetched_at, encoding=encoding)
 
     def close(self) -> None:
         pass
 
 
-def _extract_task(html: str, url: str, fetched_at: datetime | None) -> PageExtraction:
-    return extract_page(html, url, fetched_at=fetched_at)
-
-
-def _init_worker() -> None:
-    # Ctrl+C reaches the whole process group; the crawler shuts down gracefully on it, and the
-    # workers must keep extracting the pages it is still finishing rather than die mid-page.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+# Ctrl+C reaches the whole process group; the crawler shuts down gracefully on it, and the
+# workers must keep extracting the pages it is still finishing rather than die mid-page.
+# (A partial of a builtin pickles by name, so workers need not import this module.)
+_INIT_WORKER = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
 
 
 class PoolExecutor:
@@ -115,21 +123,33 @@ class PoolExecutor:
         self.peak_in_flight = 0
         self.failures: dict[str, int] = {}
         self._slots = asyncio.Semaphore(self.max_in_flight)
-        context = multiprocessing.get_context(START_METHOD)
-        context.set_forkserver_preload(PRELOAD_MODULES)
         self._pool = ProcessPool(
             max_workers=workers,
             max_tasks=max_tasks,
-            initializer=_init_worker,
-            context=context,
+            initializer=_INIT_WORKER,
+            context=multiprocessing.get_context(START_METHOD),
         )
 
-    async def extract(self, html: str, url: str, fetched_at: datetime | None) -> PageExtraction:
-        page: PageExtraction = await self.run(_extract_task, html, url, fetched_at, url=url)
+    async def extract(
+        self,
+        html: str | bytes,
+        url: str,
+        fetched_at: datetime | None,
+        encoding: str | None = None,
+    ) -> PageExtraction:
+        # Bytes travel as they are (a copy, not an encode) and are decoded in the worker.
+        kwargs = {"fetched_at": fetched_at, "encoding": encoding}
+        page: PageExtraction = await self.run(extract_page, html, url, url=url, kwargs=kwargs)
         return page
 
-    async def run(self, function: Callable[..., Any], *args: Any, url: str) -> Any:
-        """Run a module-level `function(*args)` in the pool under the in-flight cap.
+    async def run(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        url: str,
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        """Run a module-level `function(*args, **kwargs)` in the pool under the in-flight cap.
 
         A timeout or a dead worker becomes a `PageExtraction(url, error=<reason>)`. This is the
         path `extract` takes; tests submit their own hanging or crashing functions through it.
@@ -138,7 +158,9 @@ class PoolExecutor:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             try:
-                future = self._pool.schedule(function, args=args, timeout=self.timeout)
+                future = self._pool.schedule(
+                    function, args=args, kwargs=kwargs or {}, timeout=self.timeout
+                )
                 return await asyncio.wrap_future(future)
             except FutureTimeoutError:
                 return self._failed(url, TIMEOUT_REASON, f"over {self.timeout:g} s")

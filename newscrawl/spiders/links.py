@@ -37,8 +37,12 @@ SKIP_EXTENSIONS = frozenset(
 )
 
 
-def page_links(text: str, base_url: str) -> list[str]:
-    """Absolute http(s) URLs of the page's anchors, in order, without duplicates or fragments."""
+def page_links(text: str, base_url: str, *, encoding: str | None = None) -> list[str]:
+    """Absolute http(s) URLs of the page's anchors, in order, without duplicates or fragments.
+
+    With `encoding`, `text` is the raw body read as Latin-1 (one character per byte): an href
+    with non-ASCII bytes is then decoded from `encoding` before it is resolved.
+    """
     base = base_url
     found = _BASE_HREF.search(text, 0, 20_000)
     if found:
@@ -57,6 +61,8 @@ def page_links(text: str, base_url: str) -> list[str]:
         href = (match.group(1) or match.group(2) or match.group(3) or "").strip()
         if not href or href.startswith(_NOT_PAGES) or _NOT_HREF.search(href):
             continue
+        if encoding is not None and not href.isascii():
+            href = href.encode("latin-1").decode(encoding, "replace")
         if "&" in href:
             href = html.unescape(href)
         # Root-relative and absolute links (nearly all of them) need no urljoin.
