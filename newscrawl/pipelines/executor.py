@@ -4,27 +4,26 @@ Scrapy runs on one thread and extraction is CPU work (tens of milliseconds a pag
 extraction caps a crawl at what one core can parse while downloads sit idle. `PoolExecutor`
 sends each page to a `pebble.ProcessPool` instead and awaits the result through
 `asyncio.wrap_future`, so the reactor keeps fetching while the workers parse. Only
-`extract_page` goes to the pool: it needs nothing but the page and returns a small picklable
-`PageExtraction` without HTML. The site-level template model (`Cleaner`) is stateful and cheap
-and stays in the main process, where every page of a site meets the same model.
+`extract_page` goes to the pool (through `newscrawl.core.worker`): it needs nothing but the
+page and returns a small picklable `PageExtraction` without HTML. The site-level template
+model (`Cleaner`) is stateful and cheap and stays in the main process, where every page of a
+site meets the same model.
 
 A worker that dies or runs past the timeout is replaced by pebble and only its page fails; that
 page comes back as a `PageExtraction` with `error="worker_crashed"` or `"worker_timeout"`, so
 the cleaning pipeline counts it under `newscrawl/dropped/<reason>` instead of losing it.
 In-flight tasks are capped with a semaphore: pages beyond the cap wait in `extract` (and hold
 their Scrapy scraper slot), so the pool's queue and memory stay bounded however fast Scrapy
-fetches. Workers are spawned (never a fork of the running reactor), import only the extraction core,
-and are recycled after `MAX_TASKS_PER_WORKER` pages.
+fetches. Workers are spawned (never a fork of the running reactor), import only the
+extraction core, and are recycled after `MAX_TASKS_PER_WORKER` pages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -33,8 +32,9 @@ from typing import Any, Protocol
 
 from pebble import ProcessExpired, ProcessPool
 
-from newscrawl.core.extract import extract_page
+from newscrawl.core import worker
 from newscrawl.core.types import PageExtraction
+from newscrawl.core.worker import extract
 
 __all__ = ["Executor", "InlineExecutor", "PoolExecutor", "cpu_count", "make_executor"]
 
@@ -51,8 +51,9 @@ IN_FLIGHT_PER_WORKER = 2
 # (a fork instead of a ~0.5 s import, paid once per worker life of MAX_TASKS_PER_WORKER pages)
 # but is one more resident process of ~50 MB for the whole crawl.
 START_METHOD = "spawn"
-# Workers import only what unpickling their task names: `extract_page` (lxml, trafilatura and
-# the pure core), never this module, whose package pulls in Scrapy. Language detection runs
+# Workers import only what unpickling their task names: `newscrawl.core.worker.extract`, then
+# lxml, trafilatura and the pure core on the first page; never this module, whose package
+# pulls in Scrapy. The crawler, in turn, never imports trafilatura. Language detection runs
 # in the crawler process, on the clean text, so no worker loads its 75 MB model either.
 # How long `close` waits for queued pages before it kills the workers: by the time the
 # pipeline closes every page has been awaited, so this only bounds a shutdown gone wrong.
@@ -85,16 +86,10 @@ class InlineExecutor:
         fetched_at: datetime | None,
         encoding: str | None = None,
     ) -> PageExtraction:
-        return extract_page(html, url, fetched_at=fetched_at, encoding=encoding)
+        return extract(html, url, fetched_at=fetched_at, encoding=encoding)
 
     def close(self) -> None:
         pass
-
-
-# Ctrl+C reaches the whole process group; the crawler shuts down gracefully on it, and the
-# workers must keep extracting the pages it is still finishing rather than die mid-page.
-# (A partial of a builtin pickles by name, so workers need not import this module.)
-_INIT_WORKER = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
 
 
 class PoolExecutor:
@@ -126,7 +121,7 @@ class PoolExecutor:
         self._pool = ProcessPool(
             max_workers=workers,
             max_tasks=max_tasks,
-            initializer=_INIT_WORKER,
+            initializer=worker.start,
             context=multiprocessing.get_context(START_METHOD),
         )
 
@@ -139,7 +134,7 @@ class PoolExecutor:
     ) -> PageExtraction:
         # Bytes travel as they are (a copy, not an encode) and are decoded in the worker.
         kwargs = {"fetched_at": fetched_at, "encoding": encoding}
-        page: PageExtraction = await self.run(extract_page, html, url, url=url, kwargs=kwargs)
+        page: PageExtraction = await self.run(extract, html, url, url=url, kwargs=kwargs)
         return page
 
     async def run(
