@@ -49,6 +49,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawl.ops.jobdir.JobdirGuard": 0,
     "newscrawl.extensions.StatsFile": 900,
+    "newscrawl.extensions.MemoryTrim": 910,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalMiddleware": 50}
@@ -74,6 +75,7 @@ NEWSCRAWL_CLEAN_AUDIT = False  # add a "removed" list (text, rule) to every reco
 NEWSCRAWL_CLEAN_MIN_WORDS = 30  # articles shorter than this are dropped as too_short
 NEWSCRAWL_CLEAN_WORKERS = 0  # worker processes for extraction; 0: one per core, 1: inline
 NEWSCRAWL_CLEAN_TIMEOUT = 60.0  # seconds one page may take in a worker before it is killed
+NEWSCRAWL_MEMORY_TRIM_INTERVAL = 2.0  # seconds between returning freed heap to the OS; 0: off
 
 # --- Validation (ValidationPipeline) ---
 NEWSCRAWL_VALIDATE_ENABLED = True  # check each record against the JSON Schema

@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 from sitegen import make_site
 
-from newscrawl.extensions import StatsFile, summarize_stats
+from newscrawl.extensions import MemoryTrim, StatsFile, summarize_stats
 from newscrawl.items import RawPage
 from newscrawl.pipelines import (
     CleaningPipeline,
@@ -44,11 +44,31 @@ def crawler_with(settings: dict[str, Any] | None = None) -> Any:
         (ValidationPipeline, "NEWSCRAWL_VALIDATE_ENABLED"),
         (JsonlWriterPipeline, "NEWSCRAWL_WRITER_ENABLED"),
         (StatsFile, "NEWSCRAWL_STATS_FILE_ENABLED"),
+        (MemoryTrim, "NEWSCRAWL_MEMORY_TRIM_INTERVAL"),
     ],
 )
 def test_disabled_component_is_not_configured(component: Any, setting: str) -> None:
     with pytest.raises(NotConfigured):
         component.from_crawler(crawler_with({setting: False}))
+
+
+def test_memory_trim_returns_freed_heap_on_glibc() -> None:
+    """On glibc (this project's Linux target) freed heap goes back: resident size falls."""
+    import psutil
+
+    from newscrawl.memory import can_trim, malloc_trim
+
+    assert can_trim()
+    before = psutil.Process().memory_info().rss
+    blocks = [bytearray(64 * 1024) for _ in range(2000)]  # ~128 MB in heap-sized pieces
+    grown = psutil.Process().memory_info().rss
+    del blocks
+    malloc_trim()
+    after = psutil.Process().memory_info().rss
+    assert grown - before > 100 * 2**20
+    assert after < grown - 64 * 2**20
+    ext = MemoryTrim.from_crawler(crawler_with({"NEWSCRAWL_MEMORY_TRIM_INTERVAL": 2.0}))
+    assert ext.interval == 2.0
 
 
 @pytest.mark.parametrize(
