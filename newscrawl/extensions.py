@@ -126,7 +126,8 @@ class MemoryTrim:
     """Calls `malloc_trim` every NEWSCRAWL_MEMORY_TRIM_INTERVAL seconds while the spider runs.
 
     Measured on `bench/crawl.py` (2,000 pages), each trim took the crawler process from about
-    280 MB back to 255 MB, for well under a millisecond of CPU. Off without glibc.
+    280 MB back to 255 MB between bursts, for well under a millisecond of CPU; the peak, set
+    by the bursts themselves, did not move. Off without glibc.
     """
 
     def __init__(self, interval: float) -> None:

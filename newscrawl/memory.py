@@ -1,9 +1,9 @@
 """Return freed heap memory to the operating system (glibc's `malloc_trim`).
 
-A crawl allocates and frees a response body, a request and an item for every page, and an
-extraction worker a whole parse tree. glibc keeps freed memory in its heaps for reuse, so a
-process's resident size creeps up to its busiest moment and stays there; `malloc_trim(0)`
-hands the free pages back. Scrapy-free, so extraction workers use it too.
+A crawl allocates and frees a response body, a request and an item for every page. glibc
+keeps freed memory in its heaps for reuse, so a process's resident size creeps up to its
+busiest moment and stays there; `malloc_trim(0)` hands the free pages back. (Trimming the
+extraction workers every few pages as well made no measurable difference to their peak.)
 """
 
 from __future__ import annotations

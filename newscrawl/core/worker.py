@@ -13,18 +13,10 @@ import signal
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newscrawl.memory import malloc_trim
-
 if TYPE_CHECKING:
     from newscrawl.core.types import PageExtraction
 
 __all__ = ["extract", "start"]
-
-# Pages between two returns of a worker's freed heap to the OS: a parse tree is several times
-# its page, so without it a worker stays at the size of its largest page so far. A trim costs
-# ~0.4 ms, a page ~15 ms.
-TRIM_EVERY_PAGES = 8
-_pages = 0
 
 
 def start() -> None:
@@ -46,11 +38,6 @@ def extract(
     encoding: str | None = None,
 ) -> PageExtraction:
     """`newscrawl.core.extract.extract_page`, loaded on first use."""
-    global _pages
     from newscrawl.core.extract import extract_page
 
-    page = extract_page(html, url, fetched_at=fetched_at, encoding=encoding)
-    _pages += 1
-    if _pages % TRIM_EVERY_PAGES == 0:
-        malloc_trim()
-    return page
+    return extract_page(html, url, fetched_at=fetched_at, encoding=encoding)
