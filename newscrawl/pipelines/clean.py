@@ -10,7 +10,9 @@ small site never stalls the engine.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,16 @@ class CleaningPipeline:
         )
         self.executor = make_executor(self.workers, self.timeout)
         self._watchdog = None
+        # Records of pages that declare no language need the language model, whose load takes
+        # ~1-2 s. Loading it on a side thread now keeps that off the reactor (where the first
+        # such page would otherwise stall every download and worker); most of the load is
+        # decompression and array reads, which release the GIL.
+        threading.Thread(
+            target=importlib.import_module,
+            args=("newscrawl.core.language",),
+            name="newscrawl-language-model",
+            daemon=True,
+        ).start()
 
     async def close_spider(self, spider: Any = None) -> None:
         if self._watchdog is not None:
