@@ -140,6 +140,7 @@ def extract_page(
         return page
 
     meta = read_metadata(tree, url, fetched_at=fetched_at)
+    _drop_graphics(tree)
     census = _census(tree, url)
     page.page_keys = census.keys
     page.anchors = census.anchors
@@ -232,7 +233,8 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     links: dict[int, tuple[int, bool]] = {}  # each link once: text length, same-site target
     anchors: dict[tuple[int, int], None] = {}
     with_br: set[int] = set()
-    for el in tree.iter():
+    body = tree.find("body")
+    for el in (body if body is not None else tree).iter():  # <head> holds no text segments
         tag = el.tag
         if not isinstance(tag, str):
             continue
@@ -316,6 +318,18 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     census.anchors = tuple(anchors)
     census.slots = tuple({(k, f[2]) for k, f in features.items() if f[2]})
     return census
+
+
+def _drop_graphics(tree: HtmlElement) -> None:
+    """Remove inline SVG drawings (icons: a few dozen path elements each on modern pages).
+
+    trafilatura removes them too, so its output is unchanged; removing them first spares the
+    census and trafilatura's own passes those elements.
+    """
+    for svg in list(tree.iter("svg")):
+        parent = svg.getparent()
+        if parent is not None:
+            svg.drop_tree()  # keeps the tail text
 
 
 def _loose_runs(
