@@ -52,7 +52,12 @@ EXTENSIONS = {
     "newscrawl.extensions.MemoryTrim": 910,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
-DOWNLOADER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.IncrementalMiddleware": 50,
+    # Scrapy's decodes every page to look for a refresh tag; ours tests the bytes first.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.MetaRefreshMiddleware": 580,
+}
 ADDONS = {"newscrawl.ops.scaleout.RedisScaleOut": 0}  # inert while NEWSCRAWL_REDIS_URL is empty
 
 # --- Output (JsonlWriterPipeline, StatsFile) ---

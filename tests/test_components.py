@@ -179,3 +179,19 @@ def test_addon_registers_pipelines_and_defaults_without_overriding() -> None:
     assert "newscrawl.pipelines.CleaningPipeline" in settings.getdict("ITEM_PIPELINES")
     assert settings.getint("NEWSCRAWL_CLEAN_HOLD_PAGES") == 3
     assert settings.getint("NEWSCRAWL_CLEAN_MAX_SITES") == 256
+
+
+def test_meta_refresh_is_followed_without_decoding_other_pages() -> None:
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from newscrawl.middlewares import MetaRefreshMiddleware
+
+    mw = MetaRefreshMiddleware.from_crawler(get_crawler(Spider, {"METAREFRESH_ENABLED": True}))
+    url = "https://news.example/old/story.html"
+    refresh = b'<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; URL=/new/story.html">'
+    redirected = mw.process_response(Request(url), HtmlResponse(url, body=refresh))
+    assert isinstance(redirected, Request)
+    assert redirected.url == "https://news.example/new/story.html"
+    plain = HtmlResponse(url, body=b"<html><head><title>Story</title></head><body>x</body>")
+    assert mw.process_response(Request(url), plain) is plain
