@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import zlib
+from array import array
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -229,9 +230,9 @@ class _Census:
     )
 
     def __init__(self) -> None:
-        self.keys: tuple[int, ...] = ()
-        self.anchors: tuple[tuple[int, int], ...] = ()
-        self.slots: tuple[tuple[int, int], ...] = ()
+        self.keys: array[int] = array("q")
+        self.anchors: array[int] = array("q")  # flat (text key, target key) pairs
+        self.slots: array[int] = array("q")  # flat (text key, slot key) pairs
         self.features: dict[int, tuple[float, bool, int]] = {}
         self.chars = 0
         self.internal_link_chars = 0
@@ -335,9 +336,9 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 pnorm = normalize(part)
                 if len(pnorm) >= MIN_SEGMENT_CHARS:
                     add(pnorm, feature, False)
-    census.keys = tuple(keys)
-    census.anchors = tuple(anchors)
-    census.slots = tuple({(k, f[2]) for k, f in features.items() if f[2]})
+    census.keys = array("q", keys)
+    census.anchors = array("q", [k for pair in anchors for k in pair])
+    census.slots = array("q", [k for key, f in features.items() if f[2] for k in (key, f[2])])
     return census
 
 

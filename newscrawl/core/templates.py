@@ -113,7 +113,7 @@ class SiteModel:
             if len(counts) > MAX_SEGMENTS_PER_SITE:
                 self._prune_counts()
             slot_texts = self.slot_texts
-            for text_key, slot in page.slots:
+            for text_key, slot in page.pairs(page.slots):
                 texts = slot_texts.get(slot)
                 if texts is None:
                     if len(slot_texts) >= MAX_SLOTS_PER_SITE:
@@ -122,7 +122,7 @@ class SiteModel:
                 if len(texts) < SLOT_SAMPLE:
                     texts[text_key] = None
         refs = self.refs
-        for text_key, target in page.anchors:
+        for text_key, target in page.pairs(page.anchors):
             _add_ref(refs, text_key, target)
         if page.page_type == "article":
             for text in (page.title, page.description):

@@ -7,6 +7,8 @@ template model gathers evidence.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["Block", "PageExtraction"]
@@ -41,18 +43,27 @@ class PageExtraction:
     image: str | None = None
     site_name: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    # The template evidence below is kept in flat int64 arrays: a page has hundreds of keys,
+    # and an array travels from a worker as one buffer and is held as 8 bytes a key, where a
+    # tuple of ints pickles key by key and holds ~40 bytes each.
     # Keys of every visible text segment of the page (nav, footer, promos included): the
     # evidence from which the site's template model learns what the site repeats.
-    page_keys: tuple[int, ...] = ()
-    # (anchor-text key, target-URL key) of links to other pages of the same site: a block whose
-    # text is another page's headline is a teaser, in any language.
-    anchors: tuple[tuple[int, int], ...] = ()
-    # (segment key, slot key) pairs: which texts each place in the template held on this page.
-    slots: tuple[tuple[int, int], ...] = ()
+    page_keys: array[int] = field(default_factory=lambda: array("q"))
+    # Flat (anchor-text key, target-URL key) pairs of links to other pages of the same site:
+    # a block whose text is another page's headline is a teaser, in any language.
+    anchors: array[int] = field(default_factory=lambda: array("q"))
+    # Flat (segment key, slot key) pairs: which texts each place in the template held here.
+    slots: array[int] = field(default_factory=lambda: array("q"))
     page_type: str = "article"  # article | listing | other
     page_type_reason: str = ""
     raw_chars: int = 0  # visible text characters of the whole page
     error: str | None = None  # snake_case reason when nothing usable came out
+
+    @staticmethod
+    def pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
+        """The (first, second) pairs of a flat pair array such as `anchors` or `slots`."""
+        items = iter(flat)
+        return zip(items, items, strict=False)
 
     @property
     def text(self) -> str:
