@@ -11,7 +11,6 @@ import logging
 import zlib
 from array import array
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
@@ -269,7 +268,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             internal = target is not None and target != page_key
             links[id(el)] = (chars, internal)
             if internal and chars >= MIN_ANCHOR_CHARS:
-                anchors[(_segment(text)[1], target)] = None  # type: ignore[index]
+                anchors[(segment_key(text), target)] = None  # type: ignore[index]
                 census.internal_link_chars += chars
         elif tag == "br":
             parent = el.getparent()
@@ -292,17 +291,17 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     features = census.features
     sigs: dict[int, str] = {}  # parent element id -> signature of it and its parent
 
-    def add(seg: tuple[int, int, int], feature: tuple[float, bool, int], primary: bool) -> None:
-        chars, key, shape = seg
-        census.chars += chars if primary else 0
+    def add(norm: str, feature: tuple[float, bool, int], primary: bool) -> None:
+        census.chars += len(norm) if primary else 0
         if len(keys) >= MAX_PAGE_SEGMENTS:
             return
+        key = normalized_key(norm)
         keys[key] = None
         if primary:
             features[key] = feature
         else:
             features.setdefault(key, feature)
-        if shape:
+        if shape := normalized_shape_key(norm):
             keys[shape] = None
 
     for el in elements:
@@ -310,15 +309,15 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             # Loose text between a container's blocks renders as lines of its own (old table
             # layouts put whole bylines and comment labels there).
             for run, link_chars, first in _loose_runs(el, has_block, links):
-                seg = _segment(run)
-                if seg[0] >= MIN_SEGMENT_CHARS:
+                norm = normalize(run)
+                if len(norm) >= MIN_SEGMENT_CHARS:
                     slot = _slot(el, first, "~", sigs)
-                    add(seg, (min(1.0, link_chars / seg[0]), False, slot), True)
+                    add(norm, (min(1.0, link_chars / len(norm)), False, slot), True)
             continue
         if el.tag not in BLOCK_TAGS:
             continue
-        seg = _segment(el.text_content())
-        if seg[0] < MIN_SEGMENT_CHARS:
+        norm = normalize(el.text_content())
+        if len(norm) < MIN_SEGMENT_CHARS:
             continue
         if el.tag == "a":
             chars, internal = links.get(id(el), (0, False))
@@ -329,14 +328,14 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 chars += a_chars
                 internal = internal or a_internal
         inner = el[0] if len(el) and not (el.text or "").strip() else None
-        feature = (min(1.0, chars / seg[0]), internal, _slot(el, inner, "", sigs))
-        add(seg, feature, True)
+        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, "", sigs))
+        add(norm, feature, True)
         # A <br> splits one element into several rendered lines; each line is a segment too.
         if id(el) in with_br:
             for part in _br_parts(el):
-                pseg = _segment(part)
-                if pseg[0] >= MIN_SEGMENT_CHARS:
-                    add(pseg, feature, False)
+                pnorm = normalize(part)
+                if len(pnorm) >= MIN_SEGMENT_CHARS:
+                    add(pnorm, feature, False)
     census.keys = array("q", keys)
     census.anchors = array("q", [k for pair in anchors for k in pair])
     census.slots = array("q", [k for key, f in features.items() if f[2] for k in (key, f[2])])
@@ -438,39 +437,8 @@ def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
             target = urljoin(base.geturl(), href)
         except ValueError:
             return None
-    target_site, key = _link_target(target)
-    return key if target_site == site else None
-
-
-# Segments and links that a site repeats on every page (navigation, footer, promos) are most of
-# a page's census: their keys are remembered per worker instead of recomputed. Bounded, and
-# only for short texts (long ones are paragraphs, seen once).
-CENSUS_CACHE_SIZE = 16_384
-CENSUS_CACHE_MAX_CHARS = 300
-
-
-def _segment(raw: str) -> tuple[int, int, int]:
-    """(normalised length, segment key, shape key) of a segment's raw text."""
-    if len(raw) <= CENSUS_CACHE_MAX_CHARS:
-        return _short_segment(raw)
-    return _segment_of(raw)
-
-
-def _segment_of(raw: str) -> tuple[int, int, int]:
-    norm = normalize(raw)
-    if len(norm) < MIN_SEGMENT_CHARS:
-        return len(norm), 0, 0
-    return len(norm), normalized_key(norm), normalized_shape_key(norm)
-
-
-_short_segment = lru_cache(maxsize=CENSUS_CACHE_SIZE)(_segment_of)
-
-
-@lru_cache(maxsize=CENSUS_CACHE_SIZE)
-def _link_target(url: str) -> tuple[str, int]:
-    """(site, key of the target page) of an absolute link URL."""
-    site, key = link_site_and_key(url)
-    return site, segment_key(key)
+    target_site, key = link_site_and_key(target)
+    return segment_key(key) if target_site == site else None
 
 
 def _br_parts(el: HtmlElement) -> list[str]:
