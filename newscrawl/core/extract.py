@@ -343,15 +343,20 @@ def _census(tree: HtmlElement, url: str) -> _Census:
 
 
 def _drop_graphics(tree: HtmlElement) -> None:
-    """Remove inline SVG drawings (icons: a few dozen path elements each on modern pages).
+    """Remove what renders no text: inline SVG drawings, styles and scripts (but JSON-LD).
 
     trafilatura removes them too, so its output is unchanged; removing them first spares the
-    census and trafilatura's own passes those elements.
+    census and trafilatura's passes and tree copies those elements and their (often large)
+    text. Metadata has been read by then; JSON-LD stays for htmldate's fallback search.
     """
-    for svg in list(tree.iter("svg")):
-        parent = svg.getparent()
-        if parent is not None:
-            svg.drop_tree()  # keeps the tail text
+    doomed = [
+        el
+        for el in tree.iter("svg", "style", "script")
+        if el.tag != "script" or (el.get("type") or "").strip().lower() != "application/ld+json"
+    ]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text
 
 
 def _loose_runs(

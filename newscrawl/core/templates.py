@@ -72,7 +72,7 @@ MAX_REFS_PER_SITE = 50_000
 # Distinct pages remembered per site, so a page crawled again is not counted twice.
 MAX_PAGE_IDS_PER_SITE = 20_000
 # Bumped whenever a key changes meaning (v5: DOM-slot signatures read four attributes only;
-# v6: text inside inline SVG no longer counts).
+# v6: text inside inline SVG, scripts and styles no longer counts).
 MODEL_VERSION = 6
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
