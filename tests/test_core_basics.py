@@ -184,3 +184,18 @@ def test_pages_with_xml_invalid_characters_and_xhtml_doctypes_parse() -> None:
     assert page.error is None
     assert "voted to extend the night buses" in " ".join(page.text.split())
     assert "\x0b" not in page.text and "\x1f" not in page.text
+
+
+def test_script_text_is_neither_a_segment_nor_a_date_source() -> None:
+    """Dates and text inside scripts (a comment widget's document.write) are not the page's."""
+    paragraph = "<p>Residents of the valley gathered to plan the new community garden plots.</p>"
+    widget = (
+        "<script>document.write('<b>Reader</b> <i>2018-02-24 10:15:59</i> great post');</script>"
+    )
+    html = f"<html lang='en'><body><article>{paragraph * 8}</article>{widget}</body></html>"
+    page = extract_page(html, "https://ex.com/garden-plots.html", fetched_at=FETCHED)
+    assert page.published is None
+    assert "great post" not in page.text
+    with_script = extract_page(html, "https://ex.com/garden-plots.html", fetched_at=FETCHED)
+    without = extract_page(html.replace(widget, ""), "https://ex.com/garden-plots.html")
+    assert list(with_script.page_keys) == list(without.page_keys)
