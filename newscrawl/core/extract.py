@@ -308,6 +308,8 @@ def _census(tree: HtmlElement, url: str) -> _Census:
         if id(el) in has_block:
             # Loose text between a container's blocks renders as lines of its own (old table
             # layouts put whole bylines and comment labels there).
+            if not _has_loose_text(el, has_block):
+                continue
             for run, link_chars, first in _loose_runs(el, has_block, links):
                 norm = normalize(run)
                 if len(norm) >= MIN_SEGMENT_CHARS:
@@ -357,6 +359,26 @@ def _drop_graphics(tree: HtmlElement) -> None:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text
+
+
+def _has_loose_text(el: HtmlElement, has_block: set[int]) -> bool:
+    """Whether a container has text of its own between its blocks (most have none): a cheap
+    test before `_loose_runs` assembles the runs."""
+    if (el.text or "").strip():
+        return True
+    for child in el:
+        if (child.tail or "").strip():
+            return True
+        tag = child.tag
+        if (
+            isinstance(tag, str)
+            and tag not in _CONTAINER_TAGS
+            and tag not in _SKIP_TAGS
+            and tag != "br"
+            and id(child) not in has_block
+        ):
+            return True  # an inline child (b, font, span, a...) may hold text
+    return False
 
 
 def _loose_runs(
