@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import logging
 from datetime import datetime
@@ -20,10 +22,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from newscrawl.memory import can_trim, malloc_trim
 from newscrawl.pipelines.writer import stats_path
 
-__all__ = ["MemoryTrim", "StatsFile", "summarize_stats"]
+__all__ = ["MemoryTrim", "StatsFile", "can_trim", "malloc_trim", "summarize_stats"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,30 @@ class StatsFile:
         }
         path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
         logger.info("run summary written to %s", path)
+
+
+def _load_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # no glibc: musl, macOS, Windows
+        return None
+
+
+_TRIM = _load_trim()
+
+
+def can_trim() -> bool:
+    return _TRIM is not None
+
+
+def malloc_trim() -> None:
+    """Return free heap memory to the OS (glibc's `malloc_trim(0)`); a no-op elsewhere.
+
+    glibc keeps freed memory in its heaps for reuse, so a process's resident size creeps up
+    to its busiest moment and stays there; the trim hands the free pages back.
+    """
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 class MemoryTrim:

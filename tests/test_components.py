@@ -56,7 +56,7 @@ def test_memory_trim_returns_freed_heap_on_glibc() -> None:
     """On glibc (this project's Linux target) freed heap goes back: resident size falls."""
     import psutil
 
-    from newscrawl.memory import can_trim, malloc_trim
+    from newscrawl.extensions import can_trim, malloc_trim
 
     assert can_trim()
     before = psutil.Process().memory_info().rss

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.cli.common import CliError
+from newscrawl.core import worker
 from newscrawl.core.cleaner import Cleaner
-from newscrawl.core.extract import extract_page
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.record import build_record
 from newscrawl.core.text import word_count
@@ -120,26 +120,21 @@ def _parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _extract(args: tuple[str | bytes, str, datetime]) -> PageExtraction:
-    html, url, moment = args
-    return extract_page(html, url, fetched_at=moment)
-
-
 def _extract_all(
     pages: Iterator[tuple[str, str | bytes, datetime | None, str]], workers: int
 ) -> Iterator[tuple[PageExtraction, datetime]]:
     """Page extractions in input order, on `workers` processes with a bounded window."""
     jobs = ((html, url, fetched_at or datetime.now(UTC)) for url, html, fetched_at, _ in pages)
     if workers <= 1:
-        for job in jobs:
-            yield _extract(job), job[2]
+        for html, url, moment in jobs:
+            yield worker.extract(html, url, fetched_at=moment), moment
         return
     window: deque[tuple[Future[PageExtraction], datetime]] = deque()
-    # forkserver: a fork of a process with threads can deadlock; spawn would re-import per task.
+    # forkserver: a fork of a process with threads can deadlock.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for job in jobs:
-            window.append((pool.submit(_extract, job), job[2]))
+        for html, url, moment in jobs:
+            window.append((pool.submit(worker.extract, html, url, fetched_at=moment), moment))
             if len(window) >= WINDOW_PER_WORKER * workers:
                 future, moment = window.popleft()
                 yield future.result(), moment

@@ -141,7 +141,7 @@ def extract_page(
         return page
 
     meta = read_metadata(tree, url, fetched_at=fetched_at)
-    _drop_graphics(tree)
+    _drop_non_text(tree)
     census = _census(tree, url)
     page.page_keys = census.keys
     page.anchors = census.anchors
@@ -344,7 +344,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     return census
 
 
-def _drop_graphics(tree: HtmlElement) -> None:
+def _drop_non_text(tree: HtmlElement) -> None:
     """Remove what renders no text: inline SVG drawings, styles and scripts (but JSON-LD).
 
     trafilatura removes them too, so its output is unchanged; removing them first spares the

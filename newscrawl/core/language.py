@@ -1,8 +1,8 @@
 """Language detection for pages that declare no language (py3langid, loaded at import).
 
-The model takes about 70 MB and 0.7 s to load. Importing this module loads it, so a worker
-pool can import it once in its forkserver and every worker shares the pages; code that only
-sometimes needs it imports it lazily.
+The model takes about 75 MB and 1-2 s to load, and importing this module loads it: code that
+only sometimes needs it imports it lazily (`core.record`), and the crawl's cleaning pipeline
+imports it on a side thread at the first page without a declared language.
 """
 
 from __future__ import annotations

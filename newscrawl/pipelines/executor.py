@@ -34,7 +34,6 @@ from pebble import ProcessExpired, ProcessPool
 
 from newscrawl.core import worker
 from newscrawl.core.types import PageExtraction
-from newscrawl.core.worker import extract
 
 __all__ = ["Executor", "InlineExecutor", "PoolExecutor", "cpu_count", "make_executor"]
 
@@ -86,7 +85,7 @@ class InlineExecutor:
         fetched_at: datetime | None,
         encoding: str | None = None,
     ) -> PageExtraction:
-        return extract(html, url, fetched_at=fetched_at, encoding=encoding)
+        return worker.extract(html, url, fetched_at=fetched_at, encoding=encoding)
 
     def close(self) -> None:
         pass
@@ -134,7 +133,7 @@ class PoolExecutor:
     ) -> PageExtraction:
         # Bytes travel as they are (a copy, not an encode) and are decoded in the worker.
         kwargs = {"fetched_at": fetched_at, "encoding": encoding}
-        page: PageExtraction = await self.run(extract, html, url, url=url, kwargs=kwargs)
+        page: PageExtraction = await self.run(worker.extract, html, url, url=url, kwargs=kwargs)
         return page
 
     async def run(

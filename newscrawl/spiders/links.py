@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
-__all__ = ["SKIP_EXTENSIONS", "page_links", "url_host"]
+from w3lib.encoding import html_to_unicode
+
+__all__ = ["SKIP_EXTENSIONS", "body_links", "page_links", "url_host"]
 
 _ANCHOR_HREF = re.compile(
     r"""<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
@@ -117,6 +120,26 @@ def _text_only_zones(text: str) -> list[tuple[int, int]]:
         zones.append((found.start(), end))
         pos = end
     return zones
+
+
+def body_links(body: bytes, encoding: str, base_url: str) -> list[str]:
+    """`page_links` of a fetched body in `encoding`, decoding it only where that is needed.
+
+    In an ASCII-compatible encoding (UTF-8, the ISO and Windows code pages, the CJK multibyte
+    ones) markup is ASCII bytes, so the links are read on a one-byte-per-character view of the
+    body: a copy, but no decoding. UTF-16 and -32 bodies are decoded first.
+    """
+    if _ascii_compatible(encoding):
+        return page_links(body.decode("latin-1"), base_url, encoding=encoding)
+    return page_links(html_to_unicode(f"charset={encoding}", body)[1], base_url)
+
+
+@lru_cache(maxsize=64)
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return '<a href="/">'.encode(encoding) == b'<a href="/">'
+    except (LookupError, UnicodeError):
+        return False
 
 
 def url_host(url: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,13 +21,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
-from w3lib.encoding import html_to_unicode
 
 from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
-from newscrawl.spiders.links import page_links, url_host
+from newscrawl.spiders.links import body_links, url_host
 
 __all__ = ["NewsSpider"]
 
@@ -131,13 +129,7 @@ class NewsSpider(scrapy.Spider):
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
         if self.follow_links:
-            if _ascii_compatible(encoding):
-                # A one-byte-per-character view of the body: a copy, but no decoding.
-                found = page_links(response.body.decode("latin-1"), response.url, encoding=encoding)
-            else:  # UTF-16 and the like
-                text = html_to_unicode(f"charset={encoding}", response.body)[1]
-                found = page_links(text, response.url)
-            for url in found:
+            for url in body_links(response.body, encoding, response.url):
                 # Most links of a page (navigation, teasers) were queued from earlier pages;
                 # skipping them here saves building requests the dupefilter would drop.
                 if url in self._seen_links:
@@ -244,13 +236,3 @@ def _headers(response: Response) -> dict[str, str]:
         if value:
             out[name.decode()] = value.decode("latin-1")
     return out
-
-
-@lru_cache(maxsize=64)
-def _ascii_compatible(encoding: str) -> bool:
-    """Whether markup in `encoding` is ASCII bytes (UTF-8, the ISO and Windows code pages, the
-    CJK multibyte ones), so links can be found in the raw body; UTF-16 and -32 are not."""
-    try:
-        return '<a href="/">'.encode(encoding) == b'<a href="/">'
-    except (LookupError, UnicodeError):
-        return False
