@@ -9,8 +9,9 @@ so that background load hits all modes alike:
 
   a  a minimal Scrapy spider calling `trafilatura.extract` in its callback, writing JSONL;
   b  the real `news` spider with the full newscrawl pipeline (`python -m scrapy crawl news`);
-  c  the cleaning stage alone (`extract_page` in a process pool + `Cleaner`) over the same
-     pages, without fetching: the limit for b.
+  c  the cleaning stage alone over the same pages, without fetching: extraction in a process
+     pool on all cores, then the template model (`Cleaner`) and `build_record` (language,
+     fingerprint, word count), as the crawl's cleaning pipeline does: the limit for b.
 
 Each run is a child process; the table shows pages/s (articles / wall time from launch to exit),
 CPU seconds per page and the peak memory of the whole process tree (crawler plus workers):
@@ -554,28 +555,44 @@ def role_baseline(out: Path, starts: list[str], settings: list[str]) -> int:
 
 
 def _clean_chunk(chunk: list[tuple[str, bytes]]) -> list[Any]:
-    from newscrawl.core.extract import extract_page
+    from newscrawl.core import worker
 
-    return [extract_page(html.decode("utf-8"), url) for url, html in chunk]
+    # As the crawl's workers get pages: the fetched bytes and their encoding.
+    return [worker.extract(html, url, encoding="utf-8") for url, html in chunk]
 
 
 def role_clean(templates_file: Path, pages: int, ports: list[int], out: Path) -> int:
-    """Mode c: extraction on all cores plus the template model, no fetching: the limit."""
+    """Mode c: the cleaning stage alone, no fetching: the limit.
+
+    Extraction on all cores, then in this process what the crawl's cleaning pipeline does with
+    each page: the site template model, and the record (language, fingerprint, word count).
+    """
     import multiprocessing
+    from datetime import UTC, datetime
 
     from newscrawl.core.cleaner import Cleaner
+    from newscrawl.core.record import build_record
     from newscrawl.pipelines.executor import cpu_count
 
     templates = pickle.loads(templates_file.read_bytes())
     site = Site(templates, pages, ports)
     cleaner = Cleaner()
     workers = cpu_count()
+    now = datetime.now(UTC)
     ok = 0
+
+    def records(results: list[Any]) -> int:
+        built = 0
+        for result in results:
+            if result.ok and result.record_page is not None:
+                build_record(result.record_page, result.kept, fetched_at=now, source="bench")
+                built += 1
+        return built
 
     def take(future: Future[list[Any]]) -> None:
         nonlocal ok
         for page in future.result():
-            ok += sum(1 for r in cleaner.add(page) if r.ok)
+            ok += records(cleaner.add(page))
 
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -592,7 +609,7 @@ def role_clean(templates_file: Path, pages: int, ports: list[int], out: Path) ->
             window.append(pool.submit(_clean_chunk, chunk))
         while window:
             take(window.popleft())
-    ok += sum(1 for r in cleaner.flush() if r.ok)
+    ok += records(cleaner.flush())
     out.write_text(str(ok))
     return 0
 
