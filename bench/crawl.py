@@ -11,15 +11,18 @@ so that background load hits all modes alike:
   b  the real `news` spider with the full newscrawl pipeline (`python -m scrapy crawl news`);
   c  the cleaning stage alone over the same pages, without fetching: extraction in a process
      pool on all cores, then the template model (`Cleaner`) and `build_record` (language,
-     fingerprint, word count), as the crawl's cleaning pipeline does: the limit for b.
+     fingerprint, word count), as the crawl's cleaning pipeline does: the limit for b;
+  s  (only with --modes including s) Scrapy alone: spider a without the extraction, which is
+     what fetching and link-following cost. b cannot beat c by less than this CPU per page,
+     so c CPU / (c CPU + s CPU) is printed as the ceiling of b/c on a saturated machine.
 
 Each run is a child process; the table shows pages/s (articles / wall time from launch to exit),
 CPU seconds per page and the peak memory of the whole process tree (crawler plus workers):
 summed RSS, where pages shared copy-on-write count once per process, summed PSS, where they are
 split between their sharers, and the crawler process's own RSS; then the median ratios b/a, b/c.
 
-    python bench/crawl.py [--pages N] [--repeats K] [--modes abc] [--dataset PATH] [--json]
-                          [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...]
+    python bench/crawl.py [--pages N] [--repeats K] [--modes abcs] [--dataset PATH] [--json]
+                          [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...] [--b-jobdir]
 
 The dataset directory holds `ground-truth.json` and `html/<id>.html.gz`; by default it is
 `../shared/benchmarks/zyte-article-extraction` relative to the repository root. Only loopback
@@ -409,6 +412,7 @@ def run_mode(
     template_file: Path,
     pages: int,
     extra: Sequence[str] = (),
+    jobdir: bool = False,
 ) -> RunResult:
     site = servers.site
     run_dir = work / f"{mode}{repeat}"
@@ -428,12 +432,12 @@ def run_mode(
         "LOG_LEVEL": "INFO",
     }
     detail: dict[str, Any] = {}
-    if mode == "a":
+    if mode in "as":
         cmd = [
             sys.executable,
             str(Path(__file__).resolve()),
             "--role",
-            "baseline",
+            "baseline" if mode == "a" else "fetch",
             "--out",
             str(out),
             *[f"--start={u}" for u in starts],
@@ -457,6 +461,8 @@ def run_mode(
             "NEWSCRAWL_OUTPUT": str(out),
             "NEWSCRAWL_STATE_DIR": str(run_dir / "state"),
         }
+        if jobdir:
+            settings["JOBDIR"] = str(run_dir / "job")
         for key, value in settings.items():
             cmd += ["-s", f"{key}={value}"]
         cmd += list(extra)
@@ -507,8 +513,13 @@ def site_listing_count(site: Site) -> Iterator[None]:
 # --- roles run in child processes --------------------------------------------------------------
 
 
-def role_baseline(out: Path, starts: list[str], settings: list[str]) -> int:
-    """Mode a: the spider anyone would write first, with trafilatura inline in the callback."""
+def role_baseline(
+    out: Path, starts: list[str], settings: list[str], *, extract: bool = True
+) -> int:
+    """Mode a: the spider anyone would write first, with trafilatura inline in the callback.
+
+    Without `extract` (mode s) it only fetches and follows links: Scrapy's own cost.
+    """
     import scrapy
     import trafilatura
     from scrapy.crawler import CrawlerProcess
@@ -528,7 +539,10 @@ def role_baseline(out: Path, starts: list[str], settings: list[str]) -> int:
         def parse(self, response: Any, **kwargs: Any) -> Any:
             if not isinstance(response, HtmlResponse):
                 return
-            text = trafilatura.extract(response.text, url=response.url, include_comments=False)
+            if extract:
+                text = trafilatura.extract(response.text, url=response.url, include_comments=False)
+            else:
+                text = str(len(response.body))
             if text:
                 line = json.dumps({"url": response.url, "text": text}, ensure_ascii=False)
                 self.fh.write(line + "\n")
@@ -619,7 +633,7 @@ def role_clean(templates_file: Path, pages: int, ports: list[int], out: Path) ->
 
 def summarize(results: list[RunResult]) -> dict[str, Any]:
     table: dict[str, Any] = {}
-    for mode in "abc":
+    for mode in "abcs":
         runs = [r for r in results if r.mode == mode]
         if not runs:
             continue
@@ -636,6 +650,9 @@ def summarize(results: list[RunResult]) -> dict[str, Any]:
     for num, den in (("b", "a"), ("b", "c")):
         if num in table and den in table:
             ratios[f"{num}/{den}"] = table[num]["pages_per_second"] / table[den]["pages_per_second"]
+    if "c" in table and "s" in table:
+        clean, fetch = table["c"]["cpu_per_page"], table["s"]["cpu_per_page"]
+        ratios["b/c ceiling (CPU)"] = clean / (clean + fetch)
     return {"modes": table, "ratios": ratios}
 
 
@@ -643,6 +660,7 @@ LABELS = {
     "a": "a  scrapy + trafilatura inline",
     "b": "b  newscrawl news spider",
     "c": "c  cleaning stage alone",
+    "s": "s  scrapy alone, no extraction",
 }
 
 
@@ -673,7 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="article pages (default 2000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per mode (default 3)")
-    parser.add_argument("--modes", default="abc", help="which of a, b, c to run (default abc)")
+    parser.add_argument("--modes", default="abc", help="which of a, b, c, s to run (default abc)")
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
@@ -690,7 +708,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="extra spider argument for the news crawl (b), e.g. follow_links=false",
     )
-    parser.add_argument("--role", choices=["baseline", "clean"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--b-jobdir",
+        action="store_true",
+        help="run the news crawl (b) with a JOBDIR, as scheduled crawls run: pending requests "
+        "and seen fingerprints on disk",
+    )
+    parser.add_argument("--role", choices=["baseline", "fetch", "clean"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--start", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--set", action="append", default=[], help=argparse.SUPPRESS)
@@ -698,14 +722,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ports", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if args.role == "baseline":
-        return role_baseline(args.out, args.start, args.set)
+    if args.role in ("baseline", "fetch"):
+        return role_baseline(args.out, args.start, args.set, extract=args.role == "baseline")
     if args.role == "clean":
         ports = [int(p) for p in args.ports.split(",")]
         return role_clean(args.templates, args.pages, ports, args.out)
 
-    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set("abc"):
-        parser.error("--pages and --repeats must be >= 1; --modes a subset of abc")
+    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set("abcs"):
+        parser.error("--pages and --repeats must be >= 1; --modes a subset of abcs")
     if not (args.dataset / "ground-truth.json").exists():
         parser.error(f"no dataset at {args.dataset}")
     b_extra = [f for item in args.b_setting for f in ("-s", item)]
@@ -721,7 +745,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for repeat in range(1, args.repeats + 1):
                 for mode in args.modes:
                     result = run_mode(
-                        mode, repeat, servers, work, template_file, args.pages, b_extra
+                        mode,
+                        repeat,
+                        servers,
+                        work,
+                        template_file,
+                        args.pages,
+                        b_extra,
+                        jobdir=args.b_jobdir,
                     )
                     results.append(result)
                     print(
@@ -741,6 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "sites": SITES,
                     "cores": os.cpu_count(),
                     "b_extra": b_extra,
+                    "b_jobdir": args.b_jobdir,
                     "summary": summary,
                     "runs": [asdict(r) for r in results],
                 },
@@ -751,6 +783,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_table(results, summary, args.pages)
         if b_extra:
             print("b extra arguments: " + " ".join(b_extra))
+        if args.b_jobdir:
+            print("b ran with a JOBDIR (requests queued on disk)")
     return 0 if all(r.detail.get("exit_code") == 0 for r in results) else 1
 
 

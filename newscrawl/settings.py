@@ -62,7 +62,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newscrawl.middlewares.MetaRefreshMiddleware": 580,
 }
-ADDONS = {"newscrawl.ops.scaleout.RedisScaleOut": 0}  # inert while NEWSCRAWL_REDIS_URL is empty
+ADDONS = {
+    "newscrawl.ops.scaleout.RedisScaleOut": 0,  # inert while NEWSCRAWL_REDIS_URL is empty
+    "newscrawl.ops.jobdir.DiskFrontier": 10,  # a temporary JOBDIR when none is set
+}
 
 # --- Output (JsonlWriterPipeline, StatsFile) ---
 NEWSCRAWL_OUTPUT = ""  # explicit JSONL path; default output/<spider>/<YYYY-MM-DD>/<run-id>.jsonl
@@ -101,6 +104,7 @@ NEWSCRAWL_INCREMENTAL_STORE = ""  # seen-store path; empty: <NEWSCRAWL_STATE_DIR
 NEWSCRAWL_INCREMENTAL_RECHECK_HOURS = 24.0  # re-check an article without newer hints after this
 
 # --- Resume (JobdirGuard) ---
+NEWSCRAWL_DISK_FRONTIER = True  # pending requests on disk: a temporary JOBDIR when none is set
 NEWSCRAWL_JOBDIR_GUARD_ENABLED = True  # reset a JOBDIR left by a killed crawl; restart re-seeds
 
 # --- Redis scale-out (RedisScaleOut add-on, RedisIdleWait) ---

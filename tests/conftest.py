@@ -53,6 +53,7 @@ def run_crawl(
     *,
     output: Path | None = None,
     timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> CrawlRun:
     """Run the real news spider in a child process and load what it wrote."""
     output = output or tmp_path / "out.jsonl"
@@ -67,9 +68,15 @@ def run_crawl(
         cmd += ["-a", f"{key}={value}"]
     for key, value in merged.items():
         cmd += ["-s", f"{key}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
+    child_env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", **(env or {})}
     proc = subprocess.run(
-        cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, check=False
+        cmd,
+        env=child_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     records = []
     if output.exists():

@@ -181,6 +181,32 @@ def test_addon_registers_pipelines_and_defaults_without_overriding() -> None:
     assert settings.getint("NEWSCRAWL_CLEAN_MAX_SITES") == 256
 
 
+def test_disk_frontier_gives_a_temporary_jobdir_only_to_crawls_without_one(tmp_path) -> None:
+    import gc
+
+    from scrapy.settings import Settings
+
+    from newscrawl.ops.jobdir import DiskFrontier
+
+    addon = DiskFrontier()
+    settings = Settings()
+    addon.update_settings(settings)
+    jobdir = Path(settings.get("JOBDIR"))
+    assert jobdir.is_dir() and jobdir.name.startswith("newscrawl-frontier-")
+    del addon
+    gc.collect()
+    assert not jobdir.exists(), "released with the add-on, at the end of the crawl process"
+
+    for given in (
+        {"JOBDIR": str(tmp_path / "job")},  # a resumable or scheduled crawl keeps its own
+        {"NEWSCRAWL_REDIS_URL": "redis://127.0.0.1:6379/0"},  # the frontier is in Redis
+        {"NEWSCRAWL_DISK_FRONTIER": False},
+    ):
+        settings = Settings(given)
+        DiskFrontier().update_settings(settings)
+        assert settings.get("JOBDIR") == given.get("JOBDIR"), given
+
+
 def test_meta_refresh_is_followed_without_decoding_other_pages() -> None:
     from scrapy import Request
     from scrapy.http import HtmlResponse

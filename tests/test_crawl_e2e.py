@@ -100,6 +100,27 @@ def test_feed_only_crawl(demo_server: DemoServer, tmp_path: Path) -> None:
     assert 10 <= len(run.records) <= 20
 
 
+def test_pending_requests_wait_on_disk_in_a_temporary_jobdir(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """Without a JOBDIR the frontier is on disk all the same (a temporary JOBDIR, gone when
+    the crawl ends), and crawls what the in-memory queue crawls."""
+    args = {"start_urls": demo_server.url("/"), "sitemap_urls": demo_server.url("/robots.txt")}
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "tmp").mkdir()
+    disk = run_crawl(tmp_path / "disk", args, env={"TMPDIR": str(tmp_path / "tmp")})
+    memory = run_crawl(tmp_path / "memory", args, {"NEWSCRAWL_DISK_FRONTIER": "False"})
+    assert disk.returncode == memory.returncode == 0, disk.log[-3000:]
+    on_disk, in_memory = disk.stats["stats"], memory.stats["stats"]
+    assert on_disk["scheduler/enqueued/disk"] == on_disk["scheduler/enqueued"] > 20
+    assert "scheduler/enqueued/memory" not in on_disk
+    assert in_memory["scheduler/enqueued/memory"] == in_memory["scheduler/enqueued"]
+    assert sorted(r["url"] for r in disk.records) == sorted(r["url"] for r in memory.records)
+    assert str(tmp_path / "tmp" / "newscrawl-frontier-") in disk.log  # the JOBDIR it used
+    assert not list((tmp_path / "tmp").glob("newscrawl-frontier-*"))
+
+
 # --- a hostile site: duplicates under other URLs, bad pages, errors -------------------------
 
 

@@ -1,4 +1,8 @@
-"""JobdirGuard: make a Scrapy JOBDIR safe to resume after SIGKILL, not only after a clean stop.
+"""JOBDIR handling: pending requests on disk by default, and safe to resume after SIGKILL.
+
+`DiskFrontier` gives a crawl without a JOBDIR a temporary one, so Scrapy keeps its request
+queue on disk. `JobdirGuard` makes a JOBDIR safe to resume after SIGKILL, not only after a
+clean stop.
 
 Scrapy writes a JOBDIR's request queue state and its seen-fingerprints file as it goes but
 makes them consistent only on a clean shutdown. After SIGKILL (OOM killer, a pod evicted, a
@@ -19,14 +23,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 
-__all__ = ["MARKER", "JobdirGuard", "reset_jobdir"]
+__all__ = ["MARKER", "DiskFrontier", "JobdirGuard", "reset_jobdir"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +92,31 @@ class JobdirGuard:
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
         (self.jobdir / MARKER).unlink(missing_ok=True)
+
+
+class DiskFrontier:
+    """Scrapy add-on: keep the pending requests on disk, in a temporary JOBDIR if none is set.
+
+    Scrapy queues every request a callback yields at once: a sitemap of 50,000 articles is
+    50,000 Request objects in memory before the first is fetched, and the crawler grows with
+    the frontier. With a JOBDIR, Scrapy's own scheduler keeps its queues on disk (pickled, in
+    SCHEDULER_DISK_QUEUE), so memory stays flat however long the crawl. A crawl that sets its
+    JOBDIR (scheduled runs, resumable crawls) keeps it; any other gets a fresh temporary
+    directory, removed when the add-on is released at the end of the process. With the Redis
+    scale-out the frontier is in Redis, and nothing changes.
+
+    Settings: NEWSCRAWL_DISK_FRONTIER, JOBDIR, NEWSCRAWL_REDIS_URL.
+    """
+
+    def __init__(self) -> None:
+        self.jobdir: Path | None = None
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.getbool("NEWSCRAWL_DISK_FRONTIER", True):
+            return
+        if settings.get("JOBDIR") or settings.get("NEWSCRAWL_REDIS_URL"):
+            return
+        self.jobdir = Path(tempfile.mkdtemp(prefix="newscrawl-frontier-"))
+        # Removed when the crawler releases the add-on, or at interpreter exit at the latest.
+        weakref.finalize(self, shutil.rmtree, self.jobdir, ignore_errors=True)
+        settings.set("JOBDIR", str(self.jobdir), priority="addon")
