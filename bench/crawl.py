@@ -22,7 +22,7 @@ summed RSS, where pages shared copy-on-write count once per process, summed PSS,
 split between their sharers, and the crawler process's own RSS; then the median ratios b/a, b/c.
 
     python bench/crawl.py [--pages N] [--repeats K] [--modes abcs] [--dataset PATH] [--json]
-                          [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...] [--b-jobdir]
+                          [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...]
 
 The dataset directory holds `ground-truth.json` and `html/<id>.html.gz`; by default it is
 `../shared/benchmarks/zyte-article-extraction` relative to the repository root. Only loopback
@@ -412,7 +412,6 @@ def run_mode(
     template_file: Path,
     pages: int,
     extra: Sequence[str] = (),
-    jobdir: bool = False,
 ) -> RunResult:
     site = servers.site
     run_dir = work / f"{mode}{repeat}"
@@ -461,8 +460,6 @@ def run_mode(
             "NEWSCRAWL_OUTPUT": str(out),
             "NEWSCRAWL_STATE_DIR": str(run_dir / "state"),
         }
-        if jobdir:
-            settings["JOBDIR"] = str(run_dir / "job")
         for key, value in settings.items():
             cmd += ["-s", f"{key}={value}"]
         cmd += list(extra)
@@ -708,12 +705,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="extra spider argument for the news crawl (b), e.g. follow_links=false",
     )
-    parser.add_argument(
-        "--b-jobdir",
-        action="store_true",
-        help="run the news crawl (b) with a JOBDIR, as scheduled crawls run: pending requests "
-        "and seen fingerprints on disk",
-    )
     parser.add_argument("--role", choices=["baseline", "fetch", "clean"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--start", action="append", default=[], help=argparse.SUPPRESS)
@@ -752,7 +743,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                         template_file,
                         args.pages,
                         b_extra,
-                        jobdir=args.b_jobdir,
                     )
                     results.append(result)
                     print(
@@ -772,7 +762,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "sites": SITES,
                     "cores": os.cpu_count(),
                     "b_extra": b_extra,
-                    "b_jobdir": args.b_jobdir,
                     "summary": summary,
                     "runs": [asdict(r) for r in results],
                 },
@@ -783,8 +772,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_table(results, summary, args.pages)
         if b_extra:
             print("b extra arguments: " + " ".join(b_extra))
-        if args.b_jobdir:
-            print("b ran with a JOBDIR (requests queued on disk)")
     return 0 if all(r.detail.get("exit_code") == 0 for r in results) else 1
 
 
