@@ -12,9 +12,10 @@ so that background load hits all modes alike:
   c  the cleaning stage alone over the same pages, without fetching: extraction in a process
      pool on all cores, then the template model (`Cleaner`) and `build_record` (language,
      fingerprint, word count), as the crawl's cleaning pipeline does: the limit for b;
-  s  (only with --modes including s) Scrapy alone: spider a without the extraction, which is
-     what fetching and link-following cost. b cannot beat c by less than this CPU per page,
-     so c CPU / (c CPU + s CPU) is printed as the ceiling of b/c on a saturated machine.
+  s  (only with --modes including s) Scrapy alone: spider a without the extraction, finding
+     links as the news spider does: what fetching and link-following cost. b needs this CPU
+     per page on top of c's, so c CPU / (c CPU + s CPU) is printed as the ceiling of b/c on a
+     machine whose cores are all busy.
 
 Each run is a child process; the table shows pages/s (articles / wall time from launch to exit),
 CPU seconds per page and the peak memory of the whole process tree (crawler plus workers):
@@ -515,12 +516,16 @@ def role_baseline(
 ) -> int:
     """Mode a: the spider anyone would write first, with trafilatura inline in the callback.
 
-    Without `extract` (mode s) it only fetches and follows links: Scrapy's own cost.
+    Without `extract` (mode s) it only fetches and follows links, found as the news spider
+    finds them (a regular expression over the bytes, no parse): Scrapy's own cost.
     """
     import scrapy
     import trafilatura
     from scrapy.crawler import CrawlerProcess
     from scrapy.http import HtmlResponse
+
+    if not extract:  # only s: a stays the plain spider anyone would write
+        from newscrawl.spiders.links import body_links
 
     class BaselineSpider(scrapy.Spider):
         name = "baseline"
@@ -543,8 +548,12 @@ def role_baseline(
             if text:
                 line = json.dumps({"url": response.url, "text": text}, ensure_ascii=False)
                 self.fh.write(line + "\n")
-            for href in response.css("a::attr(href)").getall():
-                url = response.urljoin(href)
+            if extract:
+                hrefs = response.css("a::attr(href)").getall()
+                urls = [response.urljoin(href) for href in hrefs]
+            else:  # links found as the news spider finds them, without parsing the page
+                urls = body_links(response.body, response.encoding, response.url)
+            for url in urls:
                 if urlsplit(url).hostname == HOST:
                     yield scrapy.Request(url)
 
