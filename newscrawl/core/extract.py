@@ -7,10 +7,12 @@ site template model learns from), the metadata readers and trafilatura.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import zlib
 from array import array
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
@@ -123,16 +125,23 @@ def extract_page(
     unusable page comes back with `error` set to a reason.
     """
     page = PageExtraction(url=url)
+    data: bytes | None = None  # the page as UTF-8, when the fetched bytes already are that
     if isinstance(html, bytes) and encoding:
         # Decoded here, in the worker, exactly as Scrapy's `response.text` would decode it.
-        html = html_to_unicode(f"charset={encoding}", html)[1]
+        if _is_utf8(encoding) and not html.startswith(_BOMS):
+            try:
+                data, html = html, html.decode("utf-8")  # valid: what w3lib would give
+            except UnicodeDecodeError:
+                data = None
+        if data is None:
+            html = html_to_unicode(f"charset={encoding}", html)[1]
     if not html or not html.strip():
         page.error = "empty_page"
         return page
     if len(html) > MAX_HTML_CHARS:
-        html = html[:MAX_HTML_CHARS]
+        html, data = html[:MAX_HTML_CHARS], None
     try:
-        tree = _load_tree(html)
+        tree = _load_tree(html, data)
     except Exception as exc:  # lxml raises many types on hostile input
         logger.debug("parse failed for %s: %r", url, exc)
         tree = None
@@ -180,17 +189,19 @@ def extract_page(
     return page
 
 
-def _load_tree(html: str | bytes) -> HtmlElement | None:
+def _load_tree(html: str | bytes, data: bytes | None = None) -> HtmlElement | None:
     """Parse like `trafilatura.utils.load_html` (same decoding and repairs) with `_PARSER`.
 
     trafilatura strips XML-invalid control characters with a regular expression over the
     whole page (~0.5 ms a page) before every parse; they are single bytes in UTF-8, so a
     byte-level check finds the rare page that needs it. The UTF-8 bytes are what lxml parses
-    (slightly faster than a str, which it would convert).
+    (slightly faster than a str, which it would convert); `data`, when given, is `html`
+    already in UTF-8 (a page fetched as valid UTF-8 needs no encoding back).
     """
     text = decode_file(html)
     beginning = text[:50].lower()
-    data = text.encode("utf-8", "replace")
+    if data is None:
+        data = text.encode("utf-8", "replace")
     if _needs_repair(text, data, beginning):
         text = repair_faulty_html(text, beginning)
         data = text.encode("utf-8", "replace")
@@ -199,6 +210,18 @@ def _load_tree(html: str | bytes) -> HtmlElement | None:
     if tree is not None and "html" not in beginning and len(tree) < 2:
         return None
     return tree
+
+
+# Byte-order marks: w3lib lets one override the declared encoding, so such pages take its path.
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@lru_cache(maxsize=64)
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 # XML-invalid characters as UTF-8 (C0 controls but tab, newline and carriage return are
@@ -290,6 +313,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     keys: dict[int, None] = {}
     features = census.features
     sigs: dict[int, str] = {}  # parent element id -> signature of it and its parent
+    looks: dict[HtmlElement, str] = {}  # element -> its `_sig` (keys keep the proxies alive)
 
     def add(norm: str, feature: tuple[float, bool, int], primary: bool) -> None:
         census.chars += len(norm) if primary else 0
@@ -313,7 +337,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             for run, link_chars, first in _loose_runs(el, has_block, links):
                 norm = normalize(run)
                 if len(norm) >= MIN_SEGMENT_CHARS:
-                    slot = _slot(el, first, "~", sigs)
+                    slot = _slot(el, first, "~", sigs, looks)
                     add(norm, (min(1.0, link_chars / len(norm)), False, slot), True)
             continue
         if el.tag not in BLOCK_TAGS:
@@ -330,7 +354,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                 chars += a_chars
                 internal = internal or a_internal
         inner = el[0] if len(el) and not (el.text or "").strip() else None
-        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, "", sigs))
+        feature = (min(1.0, chars / len(norm)), internal, _slot(el, inner, "", sigs, looks))
         add(norm, feature, True)
         # A <br> splits one element into several rendered lines; each line is a segment too.
         if id(el) in with_br:
@@ -411,6 +435,16 @@ def _loose_runs(
     return [run for run in runs if run[0].strip()]
 
 
+def _look(el: HtmlElement | None, looks: dict[HtmlElement, str]) -> str:
+    """`_sig` of an ancestor, once per census: siblings' parents share their grandparent."""
+    if el is None:
+        return ""
+    sig = looks.get(el)
+    if sig is None:
+        sig = looks[el] = _sig(el)
+    return sig
+
+
 def _sig(el: HtmlElement | None) -> str:
     """An element's look: tag, classes and the presentational attributes old layouts use."""
     if el is None:
@@ -428,7 +462,13 @@ def _sig(el: HtmlElement | None) -> str:
 _NO_LOOK = (None, None, None, None)
 
 
-def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str, sigs: dict[int, str]) -> int:
+def _slot(
+    el: HtmlElement,
+    inner: HtmlElement | None,
+    kind: str,
+    sigs: dict[int, str],
+    looks: dict[HtmlElement, str],
+) -> int:
     """Key of a segment's place in the page template: its element, two ancestors, and the
     formatting wrapped around its text (a bio box and a paragraph can share their <p>)."""
     parent = el.getparent()
@@ -436,7 +476,7 @@ def _slot(el: HtmlElement, inner: HtmlElement | None, kind: str, sigs: dict[int,
         up = sigs.get(id(parent))
         if up is None:
             # The ancestors' part is shared by every block under the same parent.
-            up = sigs[id(parent)] = f"{_sig(parent.getparent())}>{_sig(parent)}"
+            up = sigs[id(parent)] = f"{_look(parent.getparent(), looks)}>{_look(parent, looks)}"
     else:
         up = ""
     if inner is None:
