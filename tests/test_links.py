@@ -114,3 +114,28 @@ def test_spider_passes_pages_on_as_bytes_and_workers_decode_them() -> None:
         assert page.encoding == response.encoding
         extracted = extract_page(page.html, page.url, encoding=page.encoding)
         assert "Grüße aus Köln" in extracted.text, encoding
+
+
+def test_utf8_bytes_extract_as_their_decoded_text_valid_or_not() -> None:
+    """Valid UTF-8 goes to the parser as it is; invalid bytes and byte-order marks take w3lib's
+    decoding (replacement characters, the BOM's encoding), as `response.text` would."""
+    from w3lib.encoding import html_to_unicode
+
+    from newscrawl.core.extract import extract_page
+
+    paragraph = "<p>Grüße aus Köln: die Straßenbahn fährt wieder über die Brücke am Rhein.</p>"
+    html = f"<html><head><title>Grüße</title></head><body><article>{paragraph * 8}</article>"
+    url = "https://ex.example/a/eins.html"
+    cases = {
+        "valid": html.encode("utf-8"),
+        "invalid": html.encode("utf-8").replace("ü".encode(), b"\xfc", 3),  # Latin-1 ü bytes
+        "utf-16 bom": html.encode("utf-16"),  # labelled utf-8 by the server, BOM says otherwise
+    }
+    for name, body in cases.items():
+        page = extract_page(body, url, encoding="utf-8")
+        expected = extract_page(html_to_unicode("charset=utf-8", body)[1], url)
+        assert page.text == expected.text and page.page_keys == expected.page_keys, name
+        assert page.title == expected.title, name
+        assert "Straßenbahn" in page.text, name
+    invalid = extract_page(cases["invalid"], url, encoding="utf-8")
+    assert "\ufffd" in invalid.text  # the bad bytes became replacement characters, not lost text

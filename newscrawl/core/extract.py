@@ -8,6 +8,7 @@ site template model learns from), the metadata readers and trafilatura.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import zlib
 from array import array
@@ -128,13 +129,12 @@ def extract_page(
     data: bytes | None = None  # the page as UTF-8, when the fetched bytes already are that
     if isinstance(html, bytes) and encoding:
         # Decoded here, in the worker, exactly as Scrapy's `response.text` would decode it.
-        if _is_utf8(encoding) and not html.startswith(_BOMS):
-            try:
-                data, html = html, html.decode("utf-8")  # valid: what w3lib would give
-            except UnicodeDecodeError:
-                data = None
+        body = html
+        if _is_utf8(encoding) and not body.startswith(_BOMS):
+            with contextlib.suppress(UnicodeDecodeError):  # invalid: w3lib's replacements
+                html, data = body.decode("utf-8"), body  # valid: what w3lib would give
         if data is None:
-            html = html_to_unicode(f"charset={encoding}", html)[1]
+            html = html_to_unicode(f"charset={encoding}", body)[1]
     if not html or not html.strip():
         page.error = "empty_page"
         return page
