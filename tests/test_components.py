@@ -207,6 +207,28 @@ def test_disk_frontier_gives_a_temporary_jobdir_only_to_crawls_without_one(tmp_p
         assert settings.get("JOBDIR") == given.get("JOBDIR"), given
 
 
+def test_a_frontier_left_by_a_killed_crawl_is_removed_by_the_next(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from newscrawl.ops.jobdir import FRONTIER_PREFIX, remove_orphan_frontiers
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / f"{FRONTIER_PREFIX}{gone.stdout.strip()}-x1"
+    alive = tmp_path / f"{FRONTIER_PREFIX}{os.getpid()}-x2"
+    other = tmp_path / "unrelated-dir"
+    for path in (dead, alive, other):
+        (path / "requests.queue").mkdir(parents=True)
+    assert remove_orphan_frontiers(tmp_path) == 1
+    assert not dead.exists() and alive.exists() and other.exists()
+
+
 def test_meta_refresh_is_followed_without_decoding_other_pages() -> None:
     from scrapy import Request
     from scrapy.http import HtmlResponse

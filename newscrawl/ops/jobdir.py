@@ -33,7 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
-__all__ = ["MARKER", "DiskFrontier", "JobdirGuard", "reset_jobdir"]
+__all__ = ["MARKER", "DiskFrontier", "JobdirGuard", "remove_orphan_frontiers", "reset_jobdir"]
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +102,9 @@ class DiskFrontier:
     the frontier. With a JOBDIR, Scrapy's own scheduler keeps its queues on disk (pickled, in
     SCHEDULER_DISK_QUEUE), so memory stays flat however long the crawl. A crawl that sets its
     JOBDIR (scheduled runs, resumable crawls) keeps it; any other gets a fresh temporary
-    directory, removed when the add-on is released at the end of the process. With the Redis
-    scale-out the frontier is in Redis, and nothing changes.
+    directory, removed when the add-on is released at the end of the process (and, after a
+    SIGKILL, by the next crawl that starts). With the Redis scale-out the frontier is in
+    Redis, and nothing changes.
 
     Settings: NEWSCRAWL_DISK_FRONTIER, JOBDIR, NEWSCRAWL_REDIS_URL.
     """
@@ -116,7 +117,40 @@ class DiskFrontier:
             return
         if settings.get("JOBDIR") or settings.get("NEWSCRAWL_REDIS_URL"):
             return
-        self.jobdir = Path(tempfile.mkdtemp(prefix="newscrawl-frontier-"))
+        remove_orphan_frontiers()
+        self.jobdir = Path(tempfile.mkdtemp(prefix=f"{FRONTIER_PREFIX}{os.getpid()}-"))
         # Removed when the crawler releases the add-on, or at interpreter exit at the latest.
         weakref.finalize(self, shutil.rmtree, self.jobdir, ignore_errors=True)
         settings.set("JOBDIR", str(self.jobdir), priority="addon")
+
+
+FRONTIER_PREFIX = "newscrawl-frontier-"
+
+
+def remove_orphan_frontiers(tempdir: Path | None = None) -> int:
+    """Delete temporary frontiers whose crawl process is gone; return how many.
+
+    A crawl killed with SIGKILL (or by the OOM killer) cannot remove its own, and a big
+    sitemap's queue is hundreds of megabytes. Each directory is named after its process id;
+    a directory whose process still runs (or whose id another process now has) is kept.
+    """
+    removed = 0
+    for path in Path(tempdir or tempfile.gettempdir()).glob(f"{FRONTIER_PREFIX}*-*"):
+        pid = path.name.removeprefix(FRONTIER_PREFIX).partition("-")[0]
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    if removed:
+        logger.info("removed %d temporary frontier(s) left by killed crawls", removed)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
