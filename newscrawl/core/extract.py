@@ -23,7 +23,7 @@ from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura.utils import DOCTYPE_TAG, decode_file, repair_faulty_html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, read_bom
 
 from newscrawl.core import refine
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
@@ -130,7 +130,8 @@ def extract_page(
     if isinstance(html, bytes) and encoding:
         # Decoded here, in the worker, exactly as Scrapy's `response.text` would decode it.
         body = html
-        if _is_utf8(encoding) and not body.startswith(_BOMS):
+        # A byte-order mark overrides the declared encoding in w3lib: such pages take its path.
+        if _is_utf8(encoding) and read_bom(body)[0] is None:
             with contextlib.suppress(UnicodeDecodeError):  # invalid: w3lib's replacements
                 html, data = body.decode("utf-8"), body  # valid: what w3lib would give
         if data is None:
@@ -210,10 +211,6 @@ def _load_tree(html: str | bytes, data: bytes | None = None) -> HtmlElement | No
     if tree is not None and "html" not in beginning and len(tree) < 2:
         return None
     return tree
-
-
-# Byte-order marks: w3lib lets one override the declared encoding, so such pages take its path.
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @lru_cache(maxsize=64)

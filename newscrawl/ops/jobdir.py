@@ -38,6 +38,8 @@ __all__ = ["MARKER", "DiskFrontier", "JobdirGuard", "remove_orphan_frontiers", "
 logger = logging.getLogger(__name__)
 
 MARKER = "newscrawl-running"
+# Temporary frontiers are "<prefix><pid>-<random>" in the system's temp dir.
+FRONTIER_PREFIX = "newscrawl-frontier-"
 _QUEUE = "requests.queue"
 _SEEN = "requests.seen"
 
@@ -122,9 +124,6 @@ class DiskFrontier:
         # Removed when the crawler releases the add-on, or at interpreter exit at the latest.
         weakref.finalize(self, shutil.rmtree, self.jobdir, ignore_errors=True)
         settings.set("JOBDIR", str(self.jobdir), priority="addon")
-
-
-FRONTIER_PREFIX = "newscrawl-frontier-"
 
 
 def remove_orphan_frontiers(tempdir: Path | None = None) -> int:

@@ -48,12 +48,12 @@ IN_FLIGHT_PER_WORKER = 2
 # "spawn" starts each worker as a fresh interpreter, never a fork of the running Twisted
 # reactor (with its threads, sockets and event loop). A forkserver would start workers faster
 # (a fork instead of a ~0.5 s import, paid once per worker life of MAX_TASKS_PER_WORKER pages)
-# but is one more resident process of ~50 MB for the whole crawl.
+# but is one more resident process of ~50 MB for the whole crawl. Spawned workers import only
+# what unpickling their task names (`newscrawl.core.worker.extract`, then lxml, trafilatura and
+# the pure core), never this module, whose package pulls in Scrapy; the crawler, in turn, never
+# imports trafilatura. Language detection runs in the crawler process, on the clean text, so no
+# worker loads its 75 MB model either.
 START_METHOD = "spawn"
-# Workers import only what unpickling their task names: `newscrawl.core.worker.extract`, then
-# lxml, trafilatura and the pure core on the first page; never this module, whose package
-# pulls in Scrapy. The crawler, in turn, never imports trafilatura. Language detection runs
-# in the crawler process, on the clean text, so no worker loads its 75 MB model either.
 # How long `close` waits for queued pages before it kills the workers: by the time the
 # pipeline closes every page has been awaited, so this only bounds a shutdown gone wrong.
 CLOSE_GRACE_SECONDS = 5.0
