@@ -199,3 +199,53 @@ def test_script_text_is_neither_a_segment_nor_a_date_source() -> None:
     with_script = extract_page(html, "https://ex.com/garden-plots.html", fetched_at=FETCHED)
     without = extract_page(html.replace(widget, ""), "https://ex.com/garden-plots.html")
     assert list(with_script.page_keys) == list(without.page_keys)
+
+
+def _archive_page(months: int) -> str:
+    """A short article written as loose text beside a long archive menu (month, count)."""
+    names = ["January", "February", "March", "April", "May", "June", "July", "August"]
+    archive = "".join(
+        f'<li><a href="/news?y={2019 - i // 8}&amp;m={i % 8}">{names[i % 8]} '
+        f'<span class="small">({(i * 37) % 200 + 1})</span></a></li>'
+        for i in range(months)
+    )
+    story = (
+        "The crew of the home care service in the east district found this morning that two "
+        "of the five cars of the unit had been broken into. The cars were missing their "
+        "batteries and showed marks of vandalism. A police report was filed and officers came "
+        "to inspect the damage. Patients booked for this morning are being rescheduled."
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><title>Home care unit reports break-in</title>'
+        '</head><body><div class="row"><div class="col-md-3"><h4>Archive</h4>'
+        f'<ul class="nav">{archive}</ul></div><div class="col-md-9">'
+        '<p class="title">Home care unit reports break-in</p><br><br>'
+        f'<img src="/img/a.jpeg">{story}<br><br><br></div></div></body></html>'
+    )
+
+
+def test_short_article_beside_a_long_archive_menu_is_the_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newscrawl.core.extract as extract
+
+    asked: list[str] = []
+    second_opinion = extract._second_opinion
+    monkeypatch.setattr(
+        extract, "_second_opinion", lambda *a: asked.append(a[2]) or second_opinion(*a)
+    )
+    page = extract_page(_archive_page(240), "https://city.example/news/1")
+    # trafilatura's fast mode alone returns the menu, hundreds of "May" / "(12)" lines.
+    assert asked == ["https://city.example/news/1"]
+    assert page.text.startswith("The crew of the home care service")
+    assert "February" not in page.text and len(page.blocks) <= 3
+    # An ordinary article page is not asked twice: the second opinion costs a parse and more.
+    extract_page(
+        "<html><body><article>"
+        + "".join(
+            f"<p>{f'Paragraph {i} of the story, told at some length. ' * 3}</p>" for i in range(8)
+        )
+        + "</article></body></html>",
+        "https://city.example/news/2",
+    )
+    assert asked == ["https://city.example/news/1"]

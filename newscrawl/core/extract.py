@@ -90,6 +90,13 @@ MAX_PAGE_SEGMENTS = 4000
 # Pages larger than this are cut before parsing: no article needs more, and lxml's cost and
 # memory grow with the input.
 MAX_HTML_CHARS = 5_000_000
+# A first result whose text is mostly fragments (lines under FRAGMENT_CHARS, more than
+# FRAGMENT_MAX_SHARE of it, over FRAGMENT_MIN_BLOCKS blocks or more) is a menu, not an article:
+# trafilatura's full mode is asked for a second opinion. Articles stay far below the share:
+# on the Zyte set the highest is 0.2, and the one page above it was an archive menu (0.77).
+FRAGMENT_CHARS = 30
+FRAGMENT_MAX_SHARE = 0.5
+FRAGMENT_MIN_BLOCKS = 20
 
 # trafilatura's parser options, with one change: lxml.html's default parser picks each
 # element's Python class in a Python callback (forms and inputs get classes of their own),
@@ -159,8 +166,9 @@ def extract_page(
     page.raw_chars = census.chars
 
     hints = refine.prepare_tree(tree, url)
-    doc = _run_trafilatura(tree, url)
-    blocks = _blocks(doc, census) if doc is not None else []
+    blocks = _blocks(_run_trafilatura(tree, url), census)
+    if _fragment_share(blocks) > FRAGMENT_MAX_SHARE:
+        blocks = _second_opinion(html, data, url, census, blocks)
     blocks = refine.filter_blocks(blocks, hints)
     page.blocks = blocks
 
@@ -515,12 +523,12 @@ def _br_parts(el: HtmlElement) -> list[str]:
     return [p for p in (p.strip() for p in parts) if p]
 
 
-def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
+def _run_trafilatura(tree: HtmlElement, url: str, *, fast: bool = True) -> Any:
     try:
         return trafilatura.bare_extraction(
             tree,
             url=url,
-            fast=True,
+            fast=fast,
             with_metadata=False,
             include_comments=False,
             include_tables=True,
@@ -534,6 +542,35 @@ def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
 # trafilatura's output elements that hold paragraphs of their own.
 _XML_BLOCKS = frozenset(["p", "head", "quote", "code", "list", "table", "div"])
 _XML_KIND = {"head": "h", "quote": "quote", "code": "pre"}
+
+
+def _fragment_share(blocks: list[Block]) -> float:
+    """Share of the text in fragments (lines under FRAGMENT_CHARS), on enough blocks to tell."""
+    if len(blocks) < FRAGMENT_MIN_BLOCKS:
+        return 0.0
+    total = sum(len(b.text) for b in blocks)
+    return sum(len(b.text) for b in blocks if len(b.text) < FRAGMENT_CHARS) / max(1, total)
+
+
+def _second_opinion(
+    html: str | bytes, data: bytes | None, url: str, census: _Census, blocks: list[Block]
+) -> list[Block]:
+    """trafilatura's full mode on a fresh tree, kept when it is less of a fragment soup.
+
+    Fast mode trusts trafilatura's own heuristic, which on a page with a short article beside
+    a long menu (archive by month, tag cloud, link directory) can pick the menu. Full mode
+    lets readability and jusText referee; it costs a second parse and more, so only pages
+    whose first result reads like a menu pay for it.
+    """
+    tree = _load_tree(html, data)
+    if tree is None or not isinstance(tree, HtmlElement):
+        return blocks
+    _drop_non_text(tree)
+    refine.prepare_tree(tree, url)
+    other = _blocks(_run_trafilatura(tree, url, fast=False), census)
+    if other and _fragment_share(other) < _fragment_share(blocks):
+        return other
+    return blocks
 
 
 def _blocks(doc: Any, census: _Census) -> list[Block]:
@@ -639,30 +676,3 @@ def _fallback_metadata(
             logger.debug("date search failed for %s: %r", url, exc)
             found = None
         page.published = iso_date(found, fetched_at) if found else None
-
-
-def _split_authors(raw: str | None) -> list[str]:
-    if not raw:
-        return []
-    return [a.strip() for a in raw.split(";") if a.strip()]
-
-
-def _doc_date(doc: Any, fetched_at: datetime | None) -> str | None:
-    date = getattr(doc, "date", None) if doc is not None else None
-    if not date:
-        return None
-    if fetched_at is not None and date > fetched_at.date().isoformat():
-        return None
-    return str(date)
-
-
-def _doc_tags(doc: Any) -> list[str]:
-    if doc is None:
-        return []
-    tags: list[str] = []
-    for raw in (getattr(doc, "tags", None), getattr(doc, "categories", None)):
-        if isinstance(raw, list):
-            tags.extend(str(t).strip() for t in raw if str(t).strip())
-        elif isinstance(raw, str):
-            tags.extend(t.strip() for t in raw.split(",") if t.strip())
-    return list(dict.fromkeys(tags))
