@@ -249,3 +249,21 @@ def test_short_article_beside_a_long_archive_menu_is_the_text(
         "https://city.example/news/2",
     )
     assert asked == ["https://city.example/news/1"]
+
+
+def test_normalize_trims_exactly_what_re_calls_non_word_characters_at_both_ends() -> None:
+    import random
+    import re
+    import unicodedata
+
+    edge = re.compile(r"^[\W_]+|[\W_]+$")  # the rule, as a regular expression
+
+    def reference(text: str) -> str:
+        return edge.sub("", " ".join(unicodedata.normalize("NFKC", text).casefold().split()))
+
+    rnd = random.Random(7)
+    alphabet = "ab_ .,!?-\u2014\u00ab\u00bb()\u00b2\u00bd\u0663\u0301\u00a0x9"
+    samples = ["__x__", "...", "(12)", "\u0301abc", "abc\u0301", "\u0663 items!", "_", ""]
+    samples += ["".join(rnd.choices(alphabet, k=rnd.randint(0, 12))) for _ in range(3000)]
+    for text in samples:
+        assert normalize(text) == reference(text), text
