@@ -11,7 +11,7 @@ from newscrawl.core.extract import extract_page
 from newscrawl.core.metadata import iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page, looks_like_listing_url
 from newscrawl.core.record import build_record, validate_record
-from newscrawl.core.text import fingerprint, normalize, segment_key, word_count
+from newscrawl.core.text import element_text, fingerprint, normalize, segment_key, word_count
 from newscrawl.core.urls import canonicalize, registered_domain, url_key
 from newscrawl.spiders.discovery import parse_feed, parse_sitemap
 
@@ -267,3 +267,15 @@ def test_normalize_trims_exactly_what_re_calls_non_word_characters_at_both_ends(
     samples += ["".join(rnd.choices(alphabet, k=rnd.randint(0, 12))) for _ in range(3000)]
     for text in samples:
         assert normalize(text) == reference(text), text
+
+
+def test_element_text_is_text_content_without_the_tail() -> None:
+    root = fromstring(
+        "<html><body><div>a<!-- note -->b<?pi x?><script>s()</script>&amp;&nbsp;"
+        "<b>bold</b> tail of b<p>caf\u00e9<br>line<img alt='A'>end</p></div>after div"
+        "<p></p></body></html>"
+    )
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            assert element_text(el) == el.text_content()
+    assert element_text(root.find(".//div")) == "abs()&\xa0bold tail of bcaf\u00e9lineend"

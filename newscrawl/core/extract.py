@@ -29,6 +29,7 @@ from newscrawl.core import refine
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page
 from newscrawl.core.text import (
+    element_text,
     normalize,
     normalized_key,
     normalized_shape_key,
@@ -290,7 +291,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             continue
         elements.append(el)
         if tag == "a":
-            text = el.text_content()
+            text = element_text(el)
             chars = len(text.strip())
             target = _target_key(el.get("href"), base, site)
             internal = target is not None and target != page_key
@@ -347,7 +348,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             continue
         if el.tag not in BLOCK_TAGS:
             continue
-        norm = normalize(el.text_content())
+        norm = normalize(element_text(el))
         if len(norm) < MIN_SEGMENT_CHARS:
             continue
         if el.tag == "a":
@@ -432,7 +433,7 @@ def _loose_runs(
             continue
         if first is None and not "".join(parts).strip():
             first = child
-        parts.append(child.text_content())
+        parts.append(element_text(child))
         parts.append(child.tail or "")
         if tag == "a":
             link_chars += links.get(id(child), (0, False))[0]

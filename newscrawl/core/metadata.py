@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from newscrawl.core.text import element_text
+
 __all__ = ["byline_authors", "iso_date", "read_metadata"]
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
@@ -52,10 +54,10 @@ def read_metadata(
     title = (article or {}).get("headline") or meta.get("og:title") or meta.get("twitter:title")
     if not title:
         h1 = tree.find(".//h1")
-        title = h1.text_content() if h1 is not None else None
+        title = element_text(h1) if h1 is not None else None
     if not title:
         el = tree.find(".//title")
-        title = el.text_content() if el is not None else None
+        title = element_text(el) if el is not None else None
     out["title"] = _clean(title)
 
     authors = _ld_authors(article) if article else []
@@ -115,7 +117,7 @@ def byline_authors(tree: HtmlElement) -> list[str]:
     """Authors named in the page's visible byline, for pages that declare none."""
     for el in _BYLINE(tree)[:10]:
         itemprop_name = el.find(".//*[@itemprop='name']")
-        text = (itemprop_name if itemprop_name is not None else el).text_content()
+        text = element_text(itemprop_name if itemprop_name is not None else el)
         text = " ".join(text.split())
         if 2 < len(text) <= MAX_BYLINE_CHARS:
             names = _split_names(text)

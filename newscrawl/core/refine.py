@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from newscrawl.core.text import element_text
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -306,7 +308,7 @@ def _headlines(tree: HtmlElement, raw_titles: list[str]) -> frozenset[str]:
     titles = {t for t in map(words, raw_titles) if t}
     found = set(titles)
     for h1 in tree.iter("h1"):
-        text = words(h1.text_content())
+        text = words(element_text(h1))
         if text and any(text in title for title in titles):
             found.add(text)
     return frozenset(found)
@@ -370,7 +372,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
         href = a.get("href")
         if href is None or not _other_page_path(href, site, here):
             continue
-        anchor = words(a.text_content() if len(a) else a.text or "")
+        anchor = words(element_text(a) if len(a) else a.text or "")
         if not anchor:
             continue
         n = anchor.count(" ") + 1
@@ -393,7 +395,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
         if item is not None and item.tag == "li":
             items.add(item)
     for line, link_words in linked.items():
-        text = words(line.text_content())
+        text = words(element_text(line))
         total = text.count(" ") + 1 if text else 0
         if total and total <= TEASER_MAX_WORDS and link_words >= TEASER_MIN_LINK_SHARE * total:
             found.add(text)
@@ -414,9 +416,9 @@ def _drop_hover_cards(cards: dict[HtmlElement, set[str]]) -> None:
         return
     qualifying = []
     for span in candidates:
-        text = span.text_content()
+        text = element_text(span)
         total = len(_WORD.findall(text))
-        linked = sum(len(_WORD.findall(a.text_content())) for a in span.iter("a"))
+        linked = sum(len(_WORD.findall(element_text(a))) for a in span.iter("a"))
         if total and linked >= TEASER_MIN_LINK_SHARE * total:
             qualifying.append(span)
     inner = set(qualifying)
@@ -445,12 +447,12 @@ def _teaser_lists(items: set[HtmlElement]) -> set[str]:
         entries = [c for c in parent if c.tag == "li"]
         if linked_items < len(entries):
             continue
-        texts = [words(c.text_content()) for c in entries]
+        texts = [words(element_text(c)) for c in entries]
         if any(t.count(" ") + 1 > TEASER_MAX_WORDS for t in texts):
             continue
         for entry, text in zip(entries, texts, strict=True):
             found.add(text)
-            found.update(words(el.text_content()) for el in entry.iter(*_LINE_TAGS))
+            found.update(words(element_text(el)) for el in entry.iter(*_LINE_TAGS))
     found.discard("")
     return found
 

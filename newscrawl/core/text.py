@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Any
+
+from lxml import etree
 
 __all__ = [
+    "element_text",
     "fingerprint",
     "normalize",
     "normalized_key",
@@ -77,3 +81,13 @@ def fingerprint(text: str) -> str:
 def word_count(text: str) -> int:
     """Number of word tokens (each CJK character counts as one)."""
     return len(_WORD.findall(text))
+
+
+def element_text(el: Any) -> str:
+    """All text inside an lxml element, without its tail: what `el.text_content()` returns.
+
+    Serialising as text is one C call, where `text_content()` evaluates an XPath for each
+    element: about half the cost, on the thousands of elements a page's census reads.
+    """
+    text: str = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return text
