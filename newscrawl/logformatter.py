@@ -14,7 +14,14 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 __all__ = ["NewscrawlLogFormatter"]
 
 # Drops that are the pipeline working as designed are debug noise; the rest deserve a look.
-_QUIET_REASONS = ("not_article", "duplicate_url", "duplicate_content", "max_articles", "unchanged")
+_QUIET_REASONS = (
+    "not_article",
+    "duplicate_url",
+    "duplicate_content",
+    "already_in_output",
+    "max_articles",
+    "unchanged",
+)
 
 
 class NewscrawlLogFormatter(LogFormatter):

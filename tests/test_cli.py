@@ -35,6 +35,43 @@ def test_clean_directory_of_html_files(tmp_path: Path, capsys: pytest.CaptureFix
         assert any(r["rule"] == "site_template" for r in record["removed"])
 
 
+def test_clean_again_replaces_the_output_and_append_adds_only_new_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    site = make_site(pages=12, seed=5)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for i, page in enumerate(site):  # the first 8 as .html, the last 4 gzipped elsewhere
+        if i < 8:
+            (tmp_path / "a" / f"p{i}.html").write_text(page.html, "utf-8")
+        else:
+            (tmp_path / "b" / f"p{i}.html.gz").write_bytes(gzip.compress(page.html.encode()))
+    out = tmp_path / "out.jsonl"
+    for _ in range(2):
+        assert main(["clean", str(tmp_path / "a"), "-o", str(out)]) == 0
+        assert len(out.read_text("utf-8").splitlines()) == 8
+    capsys.readouterr()
+    both = [str(tmp_path / "a"), str(tmp_path / "b")]
+    assert main(["clean", *both, "-o", str(out), "--append"]) == 0
+    assert capsys.readouterr().out == (
+        f"4 record(s) from 12 page(s) written to {out}\ndropped: already_in_output=8\n"
+    )
+    urls = [json.loads(line)["url"] for line in out.read_text("utf-8").splitlines()]
+    assert sorted(urls) == sorted(p.url for p in site)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_clean_without_any_page_in_the_inputs_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("no html here", "utf-8")
+    assert main(["clean", str(tmp_path), "-o", str(tmp_path / "o.jsonl")]) == 1
+    assert "no pages in the inputs: looked for *.html, *.htm, *.html.gz" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_clean_in_parallel_gives_the_same_records(tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     write_site(tmp_path / "site")

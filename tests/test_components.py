@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,26 @@ def test_dedup_drops_same_article_under_another_url_or_same_text() -> None:
         pipe.process_item(dict(rec, url="https://www.ex.com/a.amp.html", fingerprint="f2"))
     with pytest.raises(DropItem, match="duplicate_content"):
         pipe.process_item(dict(rec, url="https://ex.com/b", canonical_url="https://ex.com/b"))
+
+
+def test_dedup_reads_back_the_output_it_appends_to(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    old = {"url": "https://ex.com/a", "canonical_url": "https://ex.com/a", "fingerprint": "f1"}
+    out.write_text(json.dumps(old) + "\n" + '{"url": "https://ex.com/torn', "utf-8")
+    pipe = DedupPipeline.from_crawler(crawler_with({"NEWSCRAWL_OUTPUT": str(out)}))
+    pipe.open_spider()
+    with pytest.raises(DropItem, match="already_in_output"):
+        pipe.process_item(dict(old, url="https://ex.com/a?utm_source=feed"))
+    with pytest.raises(DropItem, match="already_in_output"):
+        pipe.process_item(dict(old, url="https://ex.com/b", canonical_url="https://ex.com/b"))
+    torn = {"url": "https://ex.com/torn", "canonical_url": "https://ex.com/torn"}
+    assert pipe.process_item({**torn, "fingerprint": "f3"})
+    assert pipe.stats.get_value("newscrawl/dedup/in_output") == 1
+    # In incremental mode the seen store reads the output back and may write an update.
+    incremental = {"NEWSCRAWL_OUTPUT": str(out), "NEWSCRAWL_INCREMENTAL_ENABLED": True}
+    pipe = DedupPipeline.from_crawler(crawler_with(incremental))
+    pipe.open_spider()
+    assert pipe.process_item(dict(old)) == old
 
 
 def test_stats_summary_groups_drops_and_errors() -> None:

@@ -94,6 +94,20 @@ def test_max_articles_stops_the_crawl(demo_server: DemoServer, tmp_path: Path) -
     assert run.stats["summary"]["finish_reason"] == "max_articles"
 
 
+def test_a_crawl_run_again_into_its_output_adds_only_articles_not_in_it(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """The same command twice (say after Ctrl-C) never doubles a record of the file."""
+    args = {"start_urls": demo_server.url("/"), "max_articles": "5"}
+    first = run_crawl(tmp_path, args)
+    again = run_crawl(tmp_path, args)
+    assert first.returncode == again.returncode == 0
+    urls = [r["url"] for r in again.records]
+    assert len(urls) == 10 and len(set(urls)) == 10  # five more, none of the first five again
+    assert len({r["fingerprint"] for r in again.records}) == 10
+    assert again.stats["summary"]["dropped"]["already_in_output"] >= 5
+
+
 def test_feed_only_crawl(demo_server: DemoServer, tmp_path: Path) -> None:
     run = run_crawl(tmp_path, {"feed_urls": demo_server.url("/feed.xml"), "follow_links": "false"})
     assert run.returncode == 0

@@ -1,14 +1,19 @@
 """Clean saved pages into records with the very same cleaning stage the crawler uses.
 
-Inputs: HTML files, directories of them (searched recursively for *.html, *.htm), and JSONL
-files whose lines carry `url` and `html` (and optionally `fetched_at`). All pages are read
-first and cleaned together, so pages of one site teach the template model about each other
-and the output does not depend on the order of the inputs.
+Inputs: HTML files, directories of them (searched recursively for *.html, *.htm, either
+gzipped or not), and JSONL files whose lines carry `url` and `html` (and optionally
+`fetched_at`). All pages are read first and cleaned together, so pages of one site teach the
+template model about each other and the output does not depend on the order of the inputs.
+
+The output is replaced, as a whole and only once every record is ready (a new file renamed
+over it), so running the command again gives the same file rather than twice the records;
+`--append` adds the records of articles the file does not hold yet.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import multiprocessing
 import os
 import re
@@ -27,6 +32,7 @@ from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.record import build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
+from newscrawl.core.urls import url_key
 
 __all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
 
@@ -41,6 +47,7 @@ WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +58,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="INPUT",
         help="HTML files, directories of them, or JSONL with url and html",
     )
-    parser.add_argument("-o", "--output", type=Path, required=True, help="JSONL to write")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="add to the output instead, skipping articles it already holds",
+    )
     parser.add_argument("--source", default="clean", help="value of the records' source field")
     parser.add_argument(
         "--audit", action="store_true", help="keep what cleaning removed, and why, in each record"
@@ -88,10 +102,10 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
     """Yield (url, html, fetched_at, origin) for every page in the inputs."""
     for item in inputs:
         if item.is_dir():
-            files = sorted(p for p in item.rglob("*") if p.suffix.lower() in (".html", ".htm"))
+            files = sorted(p for p in item.rglob("*") if p.name.lower().endswith(PAGE_SUFFIXES))
             for path in files:
-                data = path.read_bytes()
-                yield _page_url(path, data[:200_000]), data, None, str(path)
+                if (data := _read_page(path)) is not None:
+                    yield _page_url(path, data[:200_000]), data, None, str(path)
         elif not item.exists():
             raise CliError(f"no such file or directory: {item}")
         elif item.suffix.lower() in (".jsonl", ".ndjson"):
@@ -105,9 +119,20 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                     print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
                     continue
                 yield url, html, _parse_time(obj.get("fetched_at")), where
-        else:
-            data = item.read_bytes()
+        elif (data := _read_page(item)) is not None:
             yield _page_url(item, data[:200_000]), data, None, str(item)
+
+
+def _read_page(path: Path) -> bytes | None:
+    """The bytes of a saved page, gunzipped if its name ends in .gz (None if that fails)."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            print(f"skipping {path}: not a readable gzip file ({exc})", file=sys.stderr)
+            return None
+    return data
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -202,11 +227,53 @@ def run(args: argparse.Namespace) -> int:
         state_dir=args.state_dir,
         workers=args.workers,
     )
-    with JsonlWriter(args.output) as writer:
-        for record in records:
-            writer.write(record)
     total = len(records) + sum(dropped.values())
+    if total == 0:
+        raise CliError(
+            "no pages in the inputs: looked for "
+            + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
+            + " in directories, and JSONL lines with url and html"
+        )
+    if args.append and args.output.is_file():
+        records, already = _not_in(args.output, records)
+        if already:
+            dropped["already_in_output"] = already
+        with JsonlWriter(args.output) as writer:
+            for record in records:
+                writer.write(record)
+    else:
+        _replace(args.output, records)
     print(f"{len(records)} record(s) from {total} page(s) written to {args.output}")
     if dropped:
         print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
     return 0 if records or total == 0 else 1
+
+
+def _not_in(output: Path, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The records whose article (URL, canonical URL or text) `output` does not hold yet."""
+    urls: set[str] = set()
+    texts: set[str] = set()
+    for _, old, error in iter_jsonl(output):
+        if error is None and isinstance(old, dict):
+            urls.update(url_key(u) for u in (old.get("url"), old.get("canonical_url")) if u)
+            texts.add(str(old.get("fingerprint")))
+    new = [
+        r
+        for r in records
+        if r["fingerprint"] not in texts
+        and not {url_key(r["url"]), url_key(r["canonical_url"])} & urls
+    ]
+    return new, len(records) - len(new)
+
+
+def _replace(output: Path, records: list[dict[str, Any]]) -> None:
+    """Write `records` to a new file beside `output`, then rename it over `output`."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with JsonlWriter(partial) as writer:
+            for record in records:
+                writer.write(record)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
