@@ -220,3 +220,47 @@ def test_crawl_command_writes_and_summarises(
     assert printed.startswith(f"output: {out}\nstats:  {tmp_path / 'c.stats.json'}\n")
     assert "articles written: 3  finish: max_articles" in printed
     assert len(out.read_text("utf-8").splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["127.0.0.1:8811"], "URL: not an http(s) URL: '127.0.0.1:8811' (did you mean http://"),
+        (["--feed", "ftp://x.example/feed"], "--feed: not an http(s) URL: 'ftp://x.example/feed'"),
+        (
+            ["http://x.example/", "-s", "NEWSCRAWL_MAX_ARTICLE=1"],
+            "'NEWSCRAWL_MAX_ARTICLE' is not a newscrawl setting (did you mean "
+            "NEWSCRAWL_MAX_ARTICLES?)",
+        ),
+        (
+            ["http://x.example/", "-s", "NEWSCRAWL_CLEAN_WORKERS=abc"],
+            "'NEWSCRAWL_CLEAN_WORKERS' must be an integer, got 'abc'",
+        ),
+        (
+            ["http://x.example/", "-s", "NEWSCRAWL_DEDUP_ENABLED=yes"],
+            "'NEWSCRAWL_DEDUP_ENABLED' must be True or False, got 'yes'",
+        ),
+    ],
+)
+def test_crawl_rejects_bad_urls_and_settings_before_starting(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["crawl", *argv, "-o", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newscrawl crawl: ") and message in err
+    assert "Traceback" not in err and not (tmp_path / "o.jsonl").exists()
+
+
+def test_crawl_of_a_dead_server_fails_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "o.jsonl"
+    argv = ["crawl", f"http://127.0.0.1:{port}/", "-o", str(out), "--log-level", "CRITICAL"]
+    assert main([*argv, "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_DELAY=0"]) == 1
+    err = capsys.readouterr().err
+    assert "no HTML page was fetched (download/DownloadConnectionRefusedError=" in err

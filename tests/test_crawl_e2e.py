@@ -249,3 +249,43 @@ def test_bad_pages_are_counted_and_duplicates_written_once(
     ]
     assert not ours, ours
     assert "Spider error processing" not in run.log
+
+
+def test_sigterm_to_newscrawl_crawl_stops_the_crawl_it_started(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """A service manager stops `newscrawl crawl` with SIGTERM: the crawl stops with it,
+    cleanly, and the file holds only whole records."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "newscrawl.cli", "crawl", demo_server.url("/"), "-o", str(out)]
+    cmd += ["-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "ERROR"]
+    cmd += ["-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not (out.exists() and out.read_bytes().count(b"\n") >= 2):
+            assert proc.poll() is None and time.monotonic() < deadline, "no records written"
+            time.sleep(0.2)
+        crawl = psutil.Process(proc.pid).children(recursive=True)
+        assert crawl, "the crawl runs in a child process"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "interrupted: the output holds every record written so far" in err
+    _, alive = psutil.wait_procs(crawl, timeout=10)
+    assert alive == []
+    lines = out.read_text("utf-8").splitlines()
+    assert 2 <= len(lines) < 34  # stopped part-way
+    assert all(json.loads(line)["text"] for line in lines)

@@ -1,7 +1,13 @@
 """Crawl sites with the `news` spider into JSONL (a friendlier `scrapy crawl news`).
 
 Each crawl runs in its own process (`python -m scrapy crawl news`): Twisted's reactor cannot
-be restarted inside one process, and a crashed crawl must not take the caller with it.
+be restarted inside one process, and a crashed crawl must not take the caller with it. The
+child runs in its own session and this process passes it each SIGINT, SIGTERM and SIGHUP it
+gets, once: Ctrl-C, `kill` and service managers stop the crawl the way Scrapy stops cleanly
+(a second signal forces it), and never leave it running behind a parent that has exited.
+
+Exit status: 0 for a crawl that fetched pages and finished, 1 for a failed crawl or one that
+fetched no HTML page at all (a dead server, a typo in a host name), 130 for an interrupted one.
 """
 
 from __future__ import annotations
@@ -9,16 +15,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newscrawl.cli.common import CliError
+from newscrawl.exceptions import ConfigError
+from newscrawl.ops.sources import check_setting_string
 from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
 
 __all__ = ["CrawlOutcome", "add_arguments", "default_output", "run", "run_crawl"]
+
+# Exit status of an interrupted crawl, as shells report a process stopped by SIGINT.
+EXIT_INTERRUPTED = 130
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass
@@ -27,6 +42,7 @@ class CrawlOutcome:
     output: Path
     stats_path: Path
     summary: dict[str, Any]
+    interrupted: bool = False
 
 
 def default_output(spider: str = "news", run_id: str | None = None) -> Path:
@@ -53,12 +69,36 @@ def run_crawl(
         cmd += ["--logfile", str(log_file)]
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
-    proc = subprocess.run(cmd, env=env, check=False)
+    returncode, interrupted = _run_forwarding_signals(cmd, env)
     summary_path = stats_path(output)
     summary: dict[str, Any] = {}
     if summary_path.exists():
         summary = json.loads(summary_path.read_text("utf-8")).get("summary", {})
-    return CrawlOutcome(proc.returncode, output, summary_path, summary)
+    return CrawlOutcome(returncode, output, summary_path, summary, interrupted)
+
+
+def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> tuple[int, bool]:
+    """Run `cmd` in its own session, passing it the stop signals this process receives."""
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    received: list[int] = []
+
+    def forward(signum: int, frame: Any) -> None:
+        received.append(signum)
+        if proc.poll() is None:  # Scrapy stops cleanly on SIGINT and SIGTERM, not on SIGHUP
+            proc.send_signal(signal.SIGTERM if signum == signal.SIGHUP else signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        returncode = proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:  # this process is being torn down: take the crawl with it
+            proc.kill()
+            proc.wait()
+    return returncode, bool(received)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -119,18 +159,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_settings(pairs: list[str]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs as a dict; misspelt NEWSCRAWL_* names and non-numbers rejected."""
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise CliError(f"bad setting {pair!r}: expected NAME=VALUE", code=2)
+        try:
+            check_setting_string(name.strip(), value)
+        except ConfigError as exc:
+            raise CliError(str(exc), code=2) from None
         out[name.strip()] = value
     return out
+
+
+def check_urls(urls: list[str], option: str) -> None:
+    """Every URL must be http(s) with a host; a bare host gets a suggestion."""
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            continue
+        hint = f" (did you mean http://{url}?)" if "://" not in url else ""
+        raise CliError(f"{option}: not an http(s) URL: {url!r}{hint}", code=2)
 
 
 def run(args: argparse.Namespace) -> int:
     if not (args.urls or args.sitemap or args.feed):
         raise CliError("give at least one URL, --sitemap or --feed", code=2)
+    check_urls(args.urls, "URL")
+    check_urls(args.sitemap, "--sitemap")
+    check_urls(args.feed, "--feed")
     if args.max_articles is not None and args.max_articles < 1:
         raise CliError("--max-articles must be >= 1", code=2)
     spider_args: dict[str, str] = {}
@@ -152,7 +210,29 @@ def run(args: argparse.Namespace) -> int:
     output = args.output or default_output(run_id=args.run_id)
     outcome = run_crawl(spider_args, settings, output=output, log_level=args.log_level)
     print_outcome(outcome)
-    return 0 if outcome.returncode == 0 else 1
+    return exit_status(outcome)
+
+
+def exit_status(outcome: CrawlOutcome) -> int:
+    """0, 1 or EXIT_INTERRUPTED (see the module docstring); says why on stderr when not 0."""
+    if outcome.interrupted or outcome.summary.get("finish_reason") == "shutdown":
+        print(
+            "interrupted: the output holds every record written so far; the same command "
+            "again adds only articles it does not hold yet",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    if outcome.returncode != 0 or not outcome.summary:
+        print(f"the crawl failed (exit status {outcome.returncode})", file=sys.stderr)
+        return 1
+    if not outcome.summary.get("html_pages"):
+        errors = outcome.summary.get("errors") or {}
+        why = ", ".join(f"{k}={v}" for k, v in errors.items()) or (
+            "no errors: robots.txt, the allowed domains or the sitemaps may leave nothing"
+        )
+        print(f"no HTML page was fetched ({why})", file=sys.stderr)
+        return 1
+    return 0
 
 
 def print_outcome(outcome: CrawlOutcome) -> None:

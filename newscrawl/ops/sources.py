@@ -20,6 +20,7 @@ so a typo never silently falls back to a default in a crawl that runs at 3 a.m.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.schedules import Schedule, parse_schedule
 
-__all__ = ["MANAGED_SETTINGS", "Source", "load_sources", "parse_sources"]
+__all__ = ["MANAGED_SETTINGS", "Source", "check_setting_string", "load_sources", "parse_sources"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -230,6 +231,40 @@ def _known_settings() -> dict[str, Any]:
     known = {k: getattr(default_settings, k) for k in dir(default_settings) if k.isupper()}
     known.update({k: getattr(project, k) for k in dir(project) if k.isupper()})
     return known
+
+
+_BOOL_WORDS = frozenset(["True", "true", "False", "false"])  # with integers, what getbool takes
+
+
+def check_setting_string(key: str, value: str) -> None:
+    """Reject a `-s NAME=VALUE` that Scrapy would take but newscrawl cannot use.
+
+    A misspelt NEWSCRAWL_* name would be ignored without a word, and a value that is no
+    number for a numeric setting fails only once the crawl is under way, with a traceback.
+    Other names pass: add-ons and middlewares define settings of their own.
+    """
+    known = _known_settings()
+    if key not in known:
+        if key.startswith("NEWSCRAWL_"):
+            close = difflib.get_close_matches(key, [k for k in known if "NEWSCRAWL_" in k], 1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigError(f"setting {key!r} is not a newscrawl setting{hint}")
+        return
+    default = known[key]
+    if isinstance(default, bool):
+        ok = value in _BOOL_WORDS or value.strip().lstrip("+-").isdigit()
+        kind = "True or False"
+    elif isinstance(default, int | float):
+        kind = "an integer" if isinstance(default, int) else "a number"
+        try:
+            (int if isinstance(default, int) else float)(value)
+            ok = True
+        except ValueError:
+            ok = False
+    else:
+        return
+    if not ok:
+        raise ConfigError(f"setting {key!r} must be {kind}, got {value!r}")
 
 
 def _check_setting(where: str, key: str, value: Any) -> None:
