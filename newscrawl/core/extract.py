@@ -26,6 +26,7 @@ from trafilatura.utils import DOCTYPE_TAG, decode_file, repair_faulty_html
 from w3lib.encoding import html_to_unicode, read_bom
 
 from newscrawl.core import refine
+from newscrawl.core.charset import page_encoding
 from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
 from newscrawl.core.pagetype import classify_page
 from newscrawl.core.text import (
@@ -130,12 +131,14 @@ def extract_page(
 ) -> PageExtraction:
     """Extract candidate article blocks, metadata and template evidence from one page.
 
-    `html` is text, or bytes in `encoding` (guessed when None). Never raises on bad input: an
-    unusable page comes back with `error` set to a reason.
+    `html` is text, or bytes in `encoding` (when None: as the page declares, else sniffed as a
+    browser would, see `core.charset`). Never raises on bad input: an unusable page comes back
+    with `error` set to a reason.
     """
     page = PageExtraction(url=url)
     data: bytes | None = None  # the page as UTF-8, when the fetched bytes already are that
-    if isinstance(html, bytes) and encoding:
+    if isinstance(html, bytes):
+        encoding = encoding or page_encoding(None, html)
         # Decoded here, in the worker, exactly as Scrapy's `response.text` would decode it.
         body = html
         # A byte-order mark overrides the declared encoding in w3lib: such pages take its path.

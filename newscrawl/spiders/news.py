@@ -22,6 +22,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
@@ -120,11 +121,10 @@ class NewsSpider(scrapy.Spider):
                 (response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
             return
-        try:
-            encoding = response.encoding  # the page goes on as bytes, decoded in a worker
-        except LookupError:
-            stats.inc_value("newscrawl/spider/skipped/undecodable")
-            return
+        # The page goes on as bytes, decoded in a worker. As declared, like Scrapy's
+        # `response.encoding`; an undeclared legacy page read as a browser would read it.
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        encoding = page_encoding(content_type, response.body)
         stats.inc_value("newscrawl/spider/pages")
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.

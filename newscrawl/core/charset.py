@@ -1,0 +1,84 @@
+"""Which encoding a fetched page is in: the one it declares, else the one a browser would read.
+
+A byte-order mark, the Content-Type header or a `<meta charset>` decides, as in w3lib (and so
+in Scrapy). A page that declares nothing and is not UTF-8 is a legacy page, and a statistical
+detector is poor at telling the Latin-script code pages apart on a page of text: given a
+French page in windows-1252 without a charset, charset_normalizer (Scrapy's detector) ranks
+windows-1257 first and "crème" comes out as "crčme". Browsers read such pages in the code page
+of the user's locale, windows-1252 in most (WHATWG Encoding). So when the detector's answer is
+a Latin code page, the code page of the page's language decides: the `lang` the page declares,
+else the language the detector recognised in the text, else windows-1252 when the detector
+found that readable too. Its answer stands for everything else (Cyrillic, Greek, Hebrew,
+Arabic, Thai and the CJK encodings, which it tells apart well).
+"""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
+
+__all__ = ["page_encoding"]
+
+# The detector reads this much of a page: the first tens of kB hold enough text to decide.
+SNIFF_BYTES = 64 * 1024
+# Single-byte code pages for Latin script, as `resolve_encoding` names them.
+_LATIN_CODE_PAGES = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 cp1258 cp437 cp850 cp852 latin-1 iso8859-1 iso8859-2 "
+    "iso8859-3 iso8859-4 iso8859-9 iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 "
+    "mac-roman mac-latin2 mac-iceland mac-turkish".split()
+)
+# Windows code page of each Latin-script language not written in windows-1252, by ISO 639-1
+# code (a page's `lang`) and by the names charset_normalizer gives languages.
+_CODE_PAGE_OF = {
+    **dict.fromkeys("pl cs sk hu sl hr bs ro sr".split(), "cp1250"),
+    **dict.fromkeys("Polish Czech Slovak Hungarian Slovene Croatian Romanian".split(), "cp1250"),
+    **dict.fromkeys("lt lv et Lithuanian Latvian Estonian".split(), "cp1257"),
+    **dict.fromkeys("tr az Turkish".split(), "cp1254"),
+    **dict.fromkeys("vi Vietnamese".split(), "cp1258"),
+}
+# Languages written in windows-1252 (ISO 639-1), for pages that declare one.
+_WESTERN = frozenset("en fr de es it pt nl da sv no nb nn fi is ga ca eu gl af sq id ms sw".split())
+_HTML_LANG = re.compile(rb"""<html\b[^>]*?\blang\s*=\s*["']?([a-zA-Z]{2,3})\b""", re.IGNORECASE)
+
+
+def page_encoding(content_type: str | None, body: bytes) -> str:
+    """The encoding to decode `body` with (a Python codec name)."""
+    declared = (
+        read_bom(body)[0]
+        or http_content_type_encoding(content_type or "")
+        or html_body_declared_encoding(body)
+    )
+    if declared and (resolved := resolve_encoding(declared)):
+        return resolved
+    head = body[:SNIFF_BYTES]
+    try:
+        head.decode("utf-8")
+        return "utf-8"  # ASCII too
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and len(body) > len(head):
+            return "utf-8"  # a character cut at the end of the sample
+    found = _HTML_LANG.search(body, 0, 4096)
+    language = found.group(1).decode("ascii").lower() if found else ""
+    if language in _WESTERN:
+        return "cp1252"
+    if language in _CODE_PAGE_OF:
+        return _CODE_PAGE_OF[language]
+    matches = from_bytes(head)
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    guess = resolve_encoding(best.encoding) or best.encoding
+    if guess not in _LATIN_CODE_PAGES:
+        return guess
+    if best.language in _CODE_PAGE_OF:
+        return _CODE_PAGE_OF[best.language]
+    if any(resolve_encoding(m.encoding) == "cp1252" for m in matches):
+        return "cp1252"
+    return guess
