@@ -279,3 +279,16 @@ def test_element_text_is_text_content_without_the_tail() -> None:
         if isinstance(el.tag, str):
             assert element_text(el) == el.text_content()
     assert element_text(root.find(".//div")) == "abs()&\xa0bold tail of bcaf\u00e9lineend"
+
+
+def test_a_date_in_the_address_beats_a_date_elsewhere_on_an_undated_page() -> None:
+    story = "".join(
+        f"<p>Paragraph {i} of a story about the harbour, at some length.</p>" for i in range(6)
+    )
+    html = (
+        "<html><head><title>Harbour story</title></head><body><article>"
+        f"{story}</article><aside><p>From the archive, 2017-03-28: the old pier</p></aside>"
+        "</body></html>"
+    )
+    page = extract_page(html, "https://news.example/story/2019/11/19/harbour/", fetched_at=FETCHED)
+    assert page.published == "2019-11-19"

@@ -673,6 +673,7 @@ def _fallback_metadata(
         try:
             found = find_date(
                 tree,
+                url=url,  # a date in the article's address (/2019/11/19/) is the best evidence
                 extensive_search=False,
                 original_date=True,
                 outputformat="%Y-%m-%d",
