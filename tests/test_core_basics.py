@@ -58,6 +58,10 @@ def test_registered_domain() -> None:
 def test_iso_date_rejects_future_and_garbage() -> None:
     assert iso_date("2026-05-01T10:00:00Z", FETCHED) == "2026-05-01T10:00:00+00:00"
     assert iso_date("2026-05-01", FETCHED) == "2026-05-01"
+    # Two shapes only: a date, or a zoned time to the second; a zoneless time keeps its date.
+    assert iso_date("2026-05-01T01:53:14.418Z", FETCHED) == "2026-05-01T01:53:14+00:00"
+    assert iso_date("2026-05-01T02:24:00-08:00", FETCHED) == "2026-05-01T02:24:00-08:00"
+    assert iso_date("2026-05-01T02:24:00.000000", FETCHED) == "2026-05-01"
     assert iso_date("2027-01-01", FETCHED) is None
     assert iso_date("yesterday", FETCHED) is None
     assert iso_date("2026-13-45", FETCHED) is None

@@ -127,7 +127,14 @@ def byline_authors(tree: HtmlElement) -> list[str]:
 
 
 def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
-    """Normalise a declared date to ISO 8601; None when unparsable or after `fetched_at`."""
+    """Normalise a declared date to ISO 8601; None when unparsable or after `fetched_at`.
+
+    Two shapes only, so that a column of them parses in one go downstream: a date
+    (`2019-11-19`), or a date-time to the second with its UTC offset
+    (`2019-11-19T04:58:46-08:00`). A time given without a zone keeps only its date: which
+    moment it names is unknown, and a column mixing zoned and zoneless times cannot be read
+    as one type.
+    """
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -145,9 +152,9 @@ def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
         return text if _not_future(parsed, fetched_at) else None
     if not _not_future(parsed, fetched_at):
         return None
-    if len(text) <= 10:
+    if len(text) <= 10 or parsed.tzinfo is None:
         return parsed.date().isoformat()
-    return parsed.isoformat()
+    return parsed.replace(microsecond=0).isoformat()
 
 
 def _not_future(parsed: datetime, fetched_at: datetime | None) -> bool:
