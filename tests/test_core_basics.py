@@ -296,3 +296,18 @@ def test_a_date_in_the_address_beats_a_date_elsewhere_on_an_undated_page() -> No
     )
     page = extract_page(html, "https://news.example/story/2019/11/19/harbour/", fetched_at=FETCHED)
     assert page.published == "2019-11-19"
+
+
+def test_a_short_japanese_article_is_an_article_like_a_french_one_of_as_many_words() -> None:
+    paragraphs = [
+        "政府は来年度の予算案を閣議決定し、一般会計の総額は過去最大となった。",
+        "財務大臣は記者会見で、経済成長と財政健全化の両立を目指すと述べた。",
+        "野党は歳出の拡大を批判しており、国会での審議は難航が予想される。",
+        "専門家は、社会保障費の増加が今後も続くとの見方を示している。",
+        "予算案は来年一月に召集される通常国会に提出される予定だ。",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f'<html lang="ja"><head><title>予算案</title></head><body><article>{body}</article>'
+    page = extract_page(html + "</body></html>", "https://news.example.jp/politics/12345.html")
+    assert sum(len(b.text) for b in page.blocks) < 400  # fewer characters than the threshold
+    assert page.page_type == "article", page.page_type_reason

@@ -35,6 +35,7 @@ from newscrawl.core.text import (
     normalized_key,
     normalized_shape_key,
     segment_key,
+    text_length,
 )
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import link_key, link_site_and_key, registered_domain
@@ -192,7 +193,7 @@ def extract_page(
         url=url,
         json_ld_types=meta.get("json_ld_types", ()),
         og_type=meta.get("og_type"),
-        text_chars=sum(len(b.text) for b in blocks),
+        text_chars=sum(text_length(b.text) for b in blocks),
         block_count=len(blocks),
         article_tags=census.article_tags,
         internal_link_chars=census.internal_link_chars,
@@ -301,7 +302,7 @@ def _census(tree: HtmlElement, url: str) -> _Census:
             links[id(el)] = (chars, internal)
             if internal and chars >= MIN_ANCHOR_CHARS:
                 anchors[(segment_key(text), target)] = None  # type: ignore[index]
-                census.internal_link_chars += chars
+                census.internal_link_chars += text_length(text.strip())
         elif tag == "br":
             parent = el.getparent()
             while parent is not None and parent.tag not in BLOCK_TAGS:

@@ -37,7 +37,8 @@ _SLUG = re.compile(r"[\w]+(?:-[\w]+){3,}")
 _ID_SEGMENT = re.compile(r"\d{5,}")
 
 # An article has at least this much running text; below it a page is a stub, a gallery or a
-# listing whatever its URL says (about three short paragraphs).
+# listing whatever its URL says (about three short paragraphs). Counted by `text_length`: a
+# Chinese or Japanese character or a Hangul syllable counts as three.
 MIN_ARTICLE_CHARS = 400
 # When link text to other pages of the site outweighs the extracted body by this factor, the
 # page is a list of headlines, not a story (articles carry a few dozen teaser links at most).

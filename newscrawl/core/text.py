@@ -20,12 +20,17 @@ __all__ = [
     "normalized_key",
     "normalized_shape_key",
     "segment_key",
+    "text_length",
     "word_count",
 ]
 
 # CJK scripts write words without spaces: count each ideograph or kana as one token.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+# Chinese and Japanese characters and Hangul syllables pack a word into one to three of them:
+# for length thresholds set in Latin letters, each counts as this many.
+DENSE_CHAR_WEIGHT = 3
+_DENSE = re.compile(rf"[{_CJK}\uac00-\ud7af]")
 
 
 def normalize(text: str) -> str:
@@ -76,6 +81,13 @@ def normalized_shape_key(norm: str) -> int:
 def fingerprint(text: str) -> str:
     """Content hash of an article text: identical bodies under different URLs collide."""
     return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def text_length(text: str) -> int:
+    """Length of `text` as far as thresholds in Latin characters go (see DENSE_CHAR_WEIGHT)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (DENSE_CHAR_WEIGHT - 1) * len(_DENSE.findall(text))
 
 
 def word_count(text: str) -> int:
