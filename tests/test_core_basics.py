@@ -311,3 +311,23 @@ def test_a_short_japanese_article_is_an_article_like_a_french_one_of_as_many_wor
     page = extract_page(html + "</body></html>", "https://news.example.jp/politics/12345.html")
     assert sum(len(b.text) for b in page.blocks) < 400  # fewer characters than the threshold
     assert page.page_type == "article", page.page_type_reason
+
+
+def test_metadata_resolves_escaped_text_and_keeps_datelines_out_of_author_names() -> None:
+    html = """<html><head>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "headline": "Review &#8211; shoots for the moon &amp; lands",
+      "author": [{"name": "Jeff FoustNovember 18"}, {"name": "FEDERICA LUSIARDI - 2019-04-10"}]}
+    </script>
+    <meta name="description" content="We needed to win this&nbsp;game&#8221;">
+    </head><body><p>Text.</p></body></html>"""
+    meta = read_metadata(fromstring(html), "https://ex.com/a", fetched_at=FETCHED)
+    assert meta["title"] == "Review \u2013 shoots for the moon & lands"
+    assert meta["description"] == "We needed to win this game\u201d"
+    assert meta["authors"] == ["Jeff Foust", "FEDERICA LUSIARDI"]
+    byline = "<html><head><meta name='author' content='Associated Press November 19, 9:02 AM'>"
+    meta = read_metadata(fromstring(byline + "</head><body></body></html>"), "https://ex.com/b")
+    assert meta["authors"] == ["Associated Press"]
+    names = "<html><head><meta name='author' content='June Carter and April Smith'>"
+    meta = read_metadata(fromstring(names + "</head><body></body></html>"), "https://ex.com/c")
+    assert meta["authors"] == ["June Carter", "April Smith"]  # months only before a day

@@ -8,6 +8,7 @@ their time and offset when the page gives them, and a date after the fetch time 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -26,6 +27,20 @@ _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPo
 _BY_PREFIX = re.compile(r"^\s*(by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|&)\s*", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_GLUED_DATE = re.compile(rf"(?<=[a-z])(?=(?:{_MONTHS}|{_DAYS})\b)")
+# A date or time closing a name ("- 2019-04-10", "November 18", "Monday", "9:02 AM"): a month
+# name counts only before a day number, so "June Carter" and "April Smith" stay whole.
+_DATE_TAIL = re.compile(
+    rf"\s*[-\u2013\u2014|,\u00b7]?\s*(?:(?:{_DAYS})\b.*"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b.*"
+    r"|\d{4}-\d{1,2}-\d{1,2}.*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*"
+    r"|\d{1,2}:\d{2}\b.*)$"
+)
 # Author strings longer than this are bios or sentences, not names.
 MAX_AUTHOR_CHARS = 80
 
@@ -119,10 +134,12 @@ def byline_authors(tree: HtmlElement) -> list[str]:
         itemprop_name = el.find(".//*[@itemprop='name']")
         text = element_text(itemprop_name if itemprop_name is not None else el)
         text = " ".join(text.split())
+        # Judged as written: a byline block that reads "Name Agency Published 3:21 p.m. ET"
+        # is more than names even with its dateline cut off.
         if 2 < len(text) <= MAX_BYLINE_CHARS:
-            names = _split_names(text)
-            if names and all(len(n.split()) <= 5 for n in names):
-                return names
+            raw_names = _split_names(text, datelines=False)
+            if raw_names and all(len(n.split()) <= 5 for n in raw_names):
+                return _split_names(text)
     return []
 
 
@@ -235,10 +252,16 @@ def _ld_authors(article: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _split_names(raw: str) -> list[str]:
-    raw = _BY_PREFIX.sub("", " ".join(raw.split()))
-    names = [n.strip(" .,") for n in _AUTHOR_SPLIT.split(raw)]
-    return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
+def _split_names(raw: str, *, datelines: bool = True) -> list[str]:
+    """Names in an author string; with `datelines`, a date or time after a name is cut off."""
+    raw = _BY_PREFIX.sub("", " ".join(html.unescape(raw).split()))
+    if not datelines:
+        names = [n.strip(" .,") for n in _AUTHOR_SPLIT.split(raw)]
+        return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
+    # Bylines run into their dateline: "Jeff FoustNovember 18", "Jane Roe - 2019-04-10".
+    raw = _GLUED_DATE.sub(" ", raw)
+    names = [_DATE_TAIL.sub("", n).strip(" .,-|") for n in _AUTHOR_SPLIT.split(raw)]
+    return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and any(c.isalpha() for c in n)]
 
 
 def _ld_image(article: dict[str, Any] | None) -> str | None:
@@ -263,7 +286,7 @@ def _tags(meta: dict[str, str], article: dict[str, Any] | None) -> list[str]:
         tags.extend(meta["keywords"].split(","))
     if not tags and meta.get("article:tag"):
         tags.extend(meta["article:tag"].split(","))
-    cleaned = [" ".join(t.split()) for t in tags]
+    cleaned = [" ".join(html.unescape(t).split()) for t in tags]
     return list(dict.fromkeys(t for t in cleaned if t))
 
 
@@ -303,7 +326,9 @@ def _abs(url: str, value: str | None) -> str | None:
 
 
 def _clean(value: Any) -> str | None:
+    """Whitespace collapsed, and character references resolved: JSON-LD and meta values are
+    often HTML-escaped twice over ("Shows &#8211; A Mix")."""
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
+    text = " ".join(html.unescape(value).split())
     return text or None
