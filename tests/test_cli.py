@@ -264,3 +264,23 @@ def test_crawl_of_a_dead_server_fails_with_the_reason(
     assert main([*argv, "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_DELAY=0"]) == 1
     err = capsys.readouterr().err
     assert "no HTML page was fetched (download/DownloadConnectionRefusedError=" in err
+
+
+def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "site").mkdir()
+    urls = write_site(tmp_path / "site", pages=12)
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(tmp_path / "site"), "-o", str(out)]) == 0
+    last = json.loads(out.read_text("utf-8").splitlines()[-1])
+    capsys.readouterr()
+    assert main(["inspect", str(out), "--show", "-1"]) == 0
+    assert capsys.readouterr().out.startswith(f"# record at {out}:12\n")
+    assert last["url"] in urls
+    page = tmp_path / "site" / "page00.html"
+    page.write_text(page.read_text("utf-8") + '\n{"json": "but no record"}\n42\n', "utf-8")
+    assert main(["inspect", str(page)]) == 1
+    captured = capsys.readouterr()
+    assert "records: 0 in 1 file(s)" in captured.out
+    assert "no newscrawl records in these files: are they JSONL output?" in captured.err

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import textwrap
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="print record N (1-based, across the given files)",
+        help="print record N (1-based, across the given files; -1 is the last one)",
     )
     parser.add_argument(
         "--removed",
@@ -57,6 +57,11 @@ def _files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _is_record(obj: Any) -> bool:
+    """A JSON line that is a newscrawl record (any JSON value parses; few are records)."""
+    return isinstance(obj, dict) and isinstance(obj.get("url"), str) and "text" in obj
+
+
 def summarize_files(paths: list[Path]) -> dict[str, Any]:
     """Counts and distributions over every record in `paths`."""
     domains: Counter[str] = Counter()
@@ -66,7 +71,7 @@ def summarize_files(paths: list[Path]) -> dict[str, Any]:
     with_authors = with_dates = records = bad = 0
     for path in _files(paths):
         for _, obj, err in iter_jsonl(path):
-            if err or not isinstance(obj, dict):
+            if err or not _is_record(obj):
                 bad += 1
                 continue
             records += 1
@@ -109,17 +114,22 @@ def print_summary(s: dict[str, Any]) -> None:
 
 
 def _show(paths: list[Path], n: int, removed: bool) -> None:
-    if n < 1:
-        raise CliError("--show takes a record number >= 1", code=2)
+    if n == 0:
+        raise CliError("--show takes a record number: 1 is the first, -1 the last", code=2)
     seen = 0
+    last: deque[tuple[dict[str, Any], str]] = deque(maxlen=max(1, -n))
     for path in _files(paths):
         for line_no, obj, err in iter_jsonl(path):
-            if err or not isinstance(obj, dict):
+            if err or not _is_record(obj):
                 continue
             seen += 1
             if seen == n:
                 _print_record(obj, f"{path}:{line_no}", removed)
                 return
+            last.append((obj, f"{path}:{line_no}"))
+    if n < 0 and seen >= -n:
+        _print_record(*last[0], removed)
+        return
     raise CliError(f"only {seen} record(s); there is no record {n}")
 
 
@@ -202,5 +212,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.removed:
         raise CliError("--removed goes with --show N", code=2)
-    print_summary(summarize_files(args.paths))
+    summary = summarize_files(args.paths)
+    print_summary(summary)
+    if summary["records"] == 0 and summary["unreadable_lines"]:
+        raise CliError("no newscrawl records in these files: are they JSONL output?")
     return 0
