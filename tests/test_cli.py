@@ -284,3 +284,23 @@ def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(
     captured = capsys.readouterr()
     assert "records: 0 in 1 file(s)" in captured.out
     assert "no newscrawl records in these files: are they JSONL output?" in captured.err
+
+
+def test_clean_says_which_page_was_too_long_to_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newscrawl.core.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_HTML_CHARS", 3000)  # instead of a page of 5 M characters
+    story = "".join(
+        f"<p>Paragraph {i} of a long report on the harbour works.</p>" for i in range(200)
+    )
+    page = tmp_path / "long.html"
+    page.write_text(f"<html><body><article>{story}</article></body></html>", "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(page), "-o", str(out), "--workers", "1"]) == 0
+    size = len(page.read_text("utf-8"))
+    err = capsys.readouterr().err
+    assert f"a page of {size} characters, more than extraction reads" in err
+    (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert "Paragraph 0 " in record["text"] and "Paragraph 199 " not in record["text"]

@@ -184,6 +184,12 @@ def clean_pages(
     for index, (page, moment) in enumerate(_extract_all(pages, workers)):
         if keep_listings and page.page_type != "article" and not page.error:
             page.page_type = "article"
+        if page.truncated_from:
+            print(
+                f"{page.url}: a page of {page.truncated_from} characters, more than extraction "
+                "reads: only its beginning was cleaned",
+                file=sys.stderr,
+            )
         results += cleaner.add(page, token=index, fetched_at=moment)
     results = sorted(results + cleaner.flush(), key=lambda r: r.token)
     cleaner.close()

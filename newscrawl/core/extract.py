@@ -152,6 +152,7 @@ def extract_page(
         page.error = "empty_page"
         return page
     if len(html) > MAX_HTML_CHARS:
+        page.truncated_from = len(html)
         html, data = html[:MAX_HTML_CHARS], None
     try:
         tree = _load_tree(html, data)

@@ -57,6 +57,7 @@ class PageExtraction:
     page_type: str = "article"  # article | listing | other
     page_type_reason: str = ""
     raw_chars: int = 0  # visible text characters of the whole page
+    truncated_from: int = 0  # characters of a page longer than extraction reads, else 0
     error: str | None = None  # snake_case reason when nothing usable came out
 
     @staticmethod

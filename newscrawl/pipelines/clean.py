@@ -48,7 +48,8 @@ class CleaningPipeline:
     NEWSCRAWL_CLEAN_MIN_WORDS, NEWSCRAWL_CLEAN_WORKERS, NEWSCRAWL_CLEAN_TIMEOUT,
     NEWSCRAWL_STATE_DIR.
     Stats: newscrawl/clean/pages, newscrawl/clean/articles, newscrawl/clean/chars_in,
-    newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>.
+    newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>,
+    newscrawl/clean/truncated (pages longer than extraction reads, cut).
     """
 
     def __init__(
@@ -164,6 +165,14 @@ class CleaningPipeline:
         self._waiting += 1
         try:
             page = await self.executor.extract(item.html, item.url, item.fetched_at, item.encoding)
+            if page.truncated_from:
+                self._inc("newscrawl/clean/truncated")
+                logger.warning(
+                    "%s: a page of %d characters, more than extraction reads: only its "
+                    "beginning was cleaned",
+                    item.url,
+                    page.truncated_from,
+                )
             if page.language is None and not self._language_model_requested:
                 self._load_language_model()
             html_size = len(item.html)  # bytes as fetched (characters for text input)
