@@ -70,6 +70,11 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         "html_pages": stats.get("newscrawl/spider/pages", 0),
         "pages_cleaned": stats.get("newscrawl/clean/pages", 0),
         "articles_written": stats.get("newscrawl/writer/written", 0),
+        # The whole file's count: what a resumed run (same output) found there, plus its own.
+        "records_in_output": stats.get("newscrawl/writer/written", 0)
+        + max(
+            stats.get("newscrawl/incremental/resumed", 0), stats.get("newscrawl/dedup/in_output", 0)
+        ),
         "dropped": dict(sorted(dropped.items())),
         "errors": dict(sorted(errors.items())),
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),

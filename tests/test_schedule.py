@@ -183,7 +183,9 @@ def test_next_run_follows_history(tmp_path: Path) -> None:
     scheduler.close()
 
 
-def test_sigterm_stops_crawls_cleanly_and_next_run_resumes(tmp_path: Path) -> None:
+def test_sigterm_stops_crawls_cleanly_and_next_run_resumes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "site"
     count = 40
     build_site(root, count)
@@ -234,3 +236,11 @@ def test_sigterm_stops_crawls_cleanly_and_next_run_resumes(tmp_path: Path) -> No
     assert again == output
     urls = [r["url"] for r in read_jsonl(output)]
     assert len(urls) == len(set(urls)) == count
+    # The resumed run counts the whole file, not only what it added itself.
+    stats = json.loads(output.with_name(output.stem + ".stats.json").read_text("utf-8"))
+    assert stats["summary"]["articles_written"] == count - len(partial)
+    assert stats["summary"]["records_in_output"] == count
+    capsys.readouterr()
+    assert main(["status", "--json", *args(tmp_path)]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["outcome"], row["articles"]) == ("ok", count)

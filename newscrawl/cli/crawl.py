@@ -245,6 +245,9 @@ def print_outcome(outcome: CrawlOutcome) -> None:
             f"articles written: {s.get('articles_written', 0)}  "
             f"finish: {s.get('finish_reason')}"
         )
+        in_file = s.get("records_in_output", 0)
+        if in_file > s.get("articles_written", 0):
+            print(f"records in the output: {in_file} (with those of earlier runs into it)")
         if s.get("dropped"):
             print("dropped: " + ", ".join(f"{k}={v}" for k, v in s["dropped"].items()))
         if s.get("errors"):

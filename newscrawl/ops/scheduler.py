@@ -223,7 +223,9 @@ class Scheduler:
             run = job.run
             run.returncode = rc
             summary = _summary(Path(run.output))
-            run.articles = int(summary.get("articles_written") or 0)
+            # A resumed run's file holds what the interrupted run wrote, too: count the file.
+            written = summary.get("records_in_output", summary.get("articles_written"))
+            run.articles = int(written or 0)
             run.errors = dict(summary.get("errors") or {})
             run.finish_reason = summary.get("finish_reason")
             if job.signalled:
