@@ -34,6 +34,21 @@ def test_demo_placeholder_without_value_is_an_error_naming_the_source() -> None:
         load_sources(REPO / "sources.toml", {})
 
 
+def test_only_the_chosen_sources_need_their_placeholders_filled() -> None:
+    sources = load_sources(REPO / "sources.toml", {}, only=["example-news"])
+    assert {s.name for s in sources} >= {"demo", "example-news"}  # all still checked
+
+
+def test_schedule_only_an_unknown_source_names_it_even_without_demo(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from newscrawl.cli import main
+
+    code = main(["schedule", "--once", "--only", "nosuch", "--sources", str(REPO / "sources.toml")])
+    assert code == 2
+    assert "--only: no such source(s): nosuch" in capsys.readouterr().err
+
+
 def test_placeholders_can_stay_unresolved_for_status() -> None:
     sources = load_sources(REPO / "sources.toml", None)
     assert sources[0].start_urls == ["{demo}/"]

@@ -90,11 +90,11 @@ def state_dir(args: argparse.Namespace) -> Path:
 
 
 def load(args: argparse.Namespace, variables: dict[str, str] | None) -> list[Source]:
+    only = getattr(args, "only", None)
     try:
-        sources = load_sources(sources_path(args), variables)
+        sources = load_sources(sources_path(args), variables, only)
     except ConfigError as exc:
         raise CliError(str(exc), code=2) from None
-    only = getattr(args, "only", None)
     if only:
         unknown = set(only) - {s.name for s in sources}
         if unknown:

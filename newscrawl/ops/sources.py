@@ -24,6 +24,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,14 @@ class Source:
         return out
 
 
-def load_sources(path: Path, variables: dict[str, str] | None = None) -> list[Source]:
+def load_sources(
+    path: Path, variables: dict[str, str] | None = None, only: Collection[str] | None = None
+) -> list[Source]:
     """Read and check a sources file; ConfigError names the file, source and key at fault.
 
     `variables` fill `{name}` placeholders in URLs (`{demo}`: the demo server's base URL);
-    None leaves them as written, for commands that only need names and schedules.
+    None leaves them as written, for commands that only need names and schedules. With
+    `only`, the other sources are checked but their placeholders are not filled.
     """
     try:
         data = tomllib.loads(Path(path).read_text("utf-8"))
@@ -116,12 +120,16 @@ def load_sources(path: Path, variables: dict[str, str] | None = None) -> list[So
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     try:
-        return parse_sources(data, variables)
+        return parse_sources(data, variables, only)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def parse_sources(data: dict[str, Any], variables: dict[str, str] | None = None) -> list[Source]:
+def parse_sources(
+    data: dict[str, Any],
+    variables: dict[str, str] | None = None,
+    only: Collection[str] | None = None,
+) -> list[Source]:
     """Check parsed TOML (top-level `defaults` and `sources` tables) and build the sources."""
     unknown = set(data) - {"defaults", "sources"}
     if unknown:
@@ -145,7 +153,8 @@ def parse_sources(data: dict[str, Any], variables: dict[str, str] | None = None)
         _check_keys(where, table)
         merged = {**defaults, **table}
         merged["settings"] = {**defaults.get("settings", {}), **table.get("settings", {})}
-        sources.append(_build(name, merged, variables))
+        wanted = only is None or name in only
+        sources.append(_build(name, merged, variables if wanted else None))
     return sources
 
 
