@@ -131,6 +131,47 @@ def test_teaser_list_with_excerpts_is_dropped() -> None:
     assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
 
 
+def test_teaser_cards_lose_their_excerpts_with_their_headlines() -> None:
+    """Top-stories cards built of divs and tables: a headline link to another article, an
+    excerpt in an element of its own. Only the excerpts reach the extractor's output."""
+    cards = "".join(
+        f"<div class='card'><div><table><tr><td><a href='/2024/04/2{i}/story-{i}.html'>"
+        f"<img src='/t{i}.jpg'></a></td><td><a href='/2024/04/2{i}/story-{i}.html'>"
+        f"Headline of the other story number {i}</a></td></tr></table></div>"
+        f"<div>Excerpt {i}: what happened elsewhere, in one sentence.</div></div>"
+        for i in range(2)
+    )
+    said = "Officials pointed to an earlier report on the dam's safety and said repairs follow."
+    inline = (
+        "<p>Officials pointed to <a href='/2024/04/01/earlier-report.html'>an earlier report on "
+        "the dam's safety</a> and said repairs follow.</p>"
+    )
+    tree = _tree(f"<article>{PARAS}{inline}</article><div class='top'>{cards}</div>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(
+        ("p", "Water rose overnight."),
+        ("p", said),
+        *(("p", f"Excerpt {i}: what happened elsewhere, in one sentence.") for i in range(2)),
+    )
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight.", said]
+
+
+def test_a_link_with_a_paragraph_beside_it_in_the_body_is_no_card() -> None:
+    """A headline link alone on its line inside the article: its neighbours are the story."""
+    body = (
+        "<p>The council met on Monday to discuss the flood barrier and its cost.</p>"
+        "<p><a href='/2024/04/01/earlier-report.html'>Read the earlier report on the barrier"
+        "</a></p>"
+        + "".join(
+            f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(6)
+        )
+    )
+    tree = _tree(f"<article><div class='body'>{body}</div></article>")
+    hints = refine.prepare_tree(tree, URL)
+    blocks = _blocks(("p", "The council met on Monday to discuss the flood barrier and its cost."))
+    assert len(refine.filter_blocks(blocks, hints)) == 1
+
+
 def test_list_of_links_inside_the_text_with_long_items_is_kept() -> None:
     long_item = " ".join(["word"] * 40)
     items = "".join(f"<li><a href='/a/{i}.html'>Step {i}</a> {long_item}</li>" for i in range(3))

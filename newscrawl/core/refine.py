@@ -59,6 +59,8 @@ _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:descri
 _BODY_TAGS = frozenset(["div", "section", "article", "main"])
 # Elements that render as one line or paragraph: the unit a teaser occupies.
 _LINE_TAGS = frozenset("p li h2 h3 h4 h5 h6 dt dd td th figcaption blockquote div".split())
+# Containers that hold a page or an article, never one card.
+_NOT_CARDS = frozenset("html body main article".split())
 
 # A description shorter than this many words is a label ("News", the site name), not a
 # standfirst: matching headings on it would drop real section headings.
@@ -95,6 +97,14 @@ TEASER_LABEL_WORDS = 2
 LIST_MIN_TEASERS = 3
 # How far above a teaser link its list item may be (item > wrapper > headline > link).
 LIST_ITEM_MAX_DEPTH = 4
+# A teaser card: a headline link to another article of the site, and beside it, in elements of
+# their own, an excerpt: one or two of them (a dek, a date), this many characters at most, and
+# no other article linked. More elements than that are the paragraphs of a story. The excerpt
+# is found this many levels above the link at most (link > td > tr > table > div > card).
+CARD_MAX_EXCERPT_CHARS = 400
+CARD_MAX_EXCERPT_ELEMENTS = 2
+CARD_MAX_CHILDREN = 6  # elements of any kind in the card (images, icons, a date, a label)
+CARD_MAX_DEPTH = 8
 # A span in a sentence linking to at least this many other pages of the site is a hover card
 # or link cluster; one or two links are ordinary inline links.
 CARD_MIN_LINKS = 3
@@ -380,6 +390,9 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
             found.add(anchor)
             if n >= TEASER_MIN_HEADLINE_WORDS:
                 headline_links.add(anchor)
+                for excerpt in _card_excerpts(a, href, site, here):
+                    found.update(words(element_text(el)) for el in excerpt.iter(*_LINE_TAGS))
+                    found.add(words(element_text(excerpt)))
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
             if line.tag == "span":
@@ -402,6 +415,53 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
     found.update(_teaser_lists(items))
     _drop_hover_cards(cards)
     return found, headline_links
+
+
+def _card_excerpts(a: HtmlElement, href: str, site: str, here: str) -> list[HtmlElement]:
+    """The excerpt beside a headline link when the two make a teaser card, else nothing.
+
+    Walking up from the link, the first ancestor with text besides the link's own is the card
+    if that text sits in elements of its own (text loose around the link is the sentence the
+    link is part of), is short, and links to no other article of the site. Excerpts of related
+    and top stories then go with their headlines, which trafilatura mostly drops already.
+    """
+    node = a
+    for _ in range(CARD_MAX_DEPTH):
+        parent = node.getparent()
+        if parent is None or parent.tag in _NOT_CARDS or len(parent) > CARD_MAX_CHILDREN:
+            return []
+        if (parent.text or "").strip() or any((c.tail or "").strip() for c in parent):
+            return []
+        others = [c for c in parent if c is not node and isinstance(c.tag, str)]
+        chars = 0
+        with_text = []
+        for other in others:
+            size = _bounded_text_length(other, CARD_MAX_EXCERPT_CHARS - chars + 1)
+            if size:
+                with_text.append(other)
+                chars += size
+            if chars > CARD_MAX_EXCERPT_CHARS or len(with_text) > CARD_MAX_EXCERPT_ELEMENTS:
+                return []
+        if not with_text:
+            node = parent
+            continue
+        for other in with_text:
+            for link in other.iter("a"):
+                target = link.get("href")
+                if target and target != href and _other_page_path(target, site, here):
+                    return []
+        return with_text
+    return []
+
+
+def _bounded_text_length(el: HtmlElement, limit: int) -> int:
+    """Characters of non-blank text in `el`, counted up to just past `limit`."""
+    total = 0
+    for text in el.itertext():
+        total += len(text.strip())
+        if total > limit:
+            break
+    return total
 
 
 def _drop_hover_cards(cards: dict[HtmlElement, set[str]]) -> None:
