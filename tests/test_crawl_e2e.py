@@ -289,3 +289,29 @@ def test_sigterm_to_newscrawl_crawl_stops_the_crawl_it_started(
     lines = out.read_text("utf-8").splitlines()
     assert 2 <= len(lines) < 34  # stopped part-way
     assert all(json.loads(line)["text"] for line in lines)
+
+
+def test_crawl_reports_progress_while_it_runs(
+    demo_server: DemoServer, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from newscrawl.cli.crawl import run_crawl as cli_run_crawl
+
+    out = tmp_path / "out.jsonl"
+    settings = {
+        "DOWNLOAD_DELAY": "0.1",
+        "AUTOTHROTTLE_ENABLED": "False",
+        "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
+    }
+    outcome = cli_run_crawl(
+        {"start_urls": demo_server.url("/"), "max_articles": "10"},
+        settings,
+        output=out,
+        progress_every=0.5,
+    )
+    assert outcome.returncode == 0
+    lines = [line for line in capfd.readouterr().err.splitlines() if "written to" in line]
+    counts = [int(m.group(1)) for line in lines if (m := re.search(r"\] (\d+) article", line))]
+    assert len(counts) >= 2 and counts == sorted(counts)  # one line every half second, growing
+    assert counts[-1] <= len(out.read_text("utf-8").splitlines())

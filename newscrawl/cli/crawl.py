@@ -19,6 +19,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
 
 __all__ = ["CrawlOutcome", "add_arguments", "default_output", "run", "run_crawl"]
 
+# In a terminal, a line this often tells how far the crawl has got.
+PROGRESS_SECONDS = 30.0
 # Exit status of an interrupted crawl, as shells report a process stopped by SIGINT.
 EXIT_INTERRUPTED = 130
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -57,8 +61,13 @@ def run_crawl(
     output: Path,
     log_level: str = "WARNING",
     log_file: Path | None = None,
+    progress_every: float = 0,
 ) -> CrawlOutcome:
-    """Run `scrapy crawl news` in a child process writing to `output`; return its summary."""
+    """Run `scrapy crawl news` in a child process writing to `output`; return its summary.
+
+    With `progress_every`, a line on stderr every that many seconds tells how many records
+    the output has gained so far.
+    """
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-L", log_level]
     for key, value in spider_args.items():
         cmd += ["-a", f"{key}={value}"]
@@ -69,7 +78,8 @@ def run_crawl(
         cmd += ["--logfile", str(log_file)]
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
-    returncode, interrupted = _run_forwarding_signals(cmd, env)
+    progress = _Progress(output) if progress_every > 0 else None
+    returncode, interrupted = _run_forwarding_signals(cmd, env, progress, progress_every)
     summary_path = stats_path(output)
     summary: dict[str, Any] = {}
     if summary_path.exists():
@@ -77,7 +87,36 @@ def run_crawl(
     return CrawlOutcome(returncode, output, summary_path, summary, interrupted)
 
 
-def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> tuple[int, bool]:
+class _Progress:
+    """Counts the records a running crawl adds to its output, reading only the new bytes."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.start = time.monotonic()
+        self.offset = output.stat().st_size if output.exists() else 0
+        self.records = 0
+
+    def __call__(self) -> None:
+        if self.output.exists():
+            with self.output.open("rb") as fh:
+                fh.seek(self.offset)
+                new = fh.read()
+            self.records += new.count(b"\n")
+            self.offset += len(new)
+        minutes, seconds = divmod(int(time.monotonic() - self.start), 60)
+        print(
+            f"[{minutes}m{seconds:02d}s] {self.records} article(s) written to {self.output}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _run_forwarding_signals(
+    cmd: list[str],
+    env: dict[str, str],
+    progress: Callable[[], None] | None = None,
+    every: float = 0,
+) -> tuple[int, bool]:
     """Run `cmd` in its own session, passing it the stop signals this process receives."""
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     received: list[int] = []
@@ -91,7 +130,13 @@ def _run_forwarding_signals(cmd: list[str], env: dict[str, str]) -> tuple[int, b
     if threading.current_thread() is threading.main_thread():
         previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
     try:
-        returncode = proc.wait()
+        while True:
+            try:
+                returncode = proc.wait(timeout=every if progress is not None else None)
+                break
+            except subprocess.TimeoutExpired:
+                assert progress is not None
+                progress()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -155,7 +200,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="any Scrapy or NEWSCRAWL_* setting (repeatable)",
     )
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="Scrapy's log level (default WARNING; INFO shows settings, components, stats)",
+    )
 
 
 def parse_settings(pairs: list[str]) -> dict[str, str]:
@@ -208,7 +257,13 @@ def run(args: argparse.Namespace) -> int:
     if args.audit:
         settings["NEWSCRAWL_CLEAN_AUDIT"] = "True"
     output = args.output or default_output(run_id=args.run_id)
-    outcome = run_crawl(spider_args, settings, output=output, log_level=args.log_level)
+    outcome = run_crawl(
+        spider_args,
+        settings,
+        output=output,
+        log_level=args.log_level,
+        progress_every=PROGRESS_SECONDS if sys.stderr.isatty() else 0,
+    )
     print_outcome(outcome)
     return exit_status(outcome)
 
