@@ -68,6 +68,20 @@ def test_pool_extracts_what_inline_extracts() -> None:
     assert all(page.blocks and page.error is None for page in pooled)
 
 
+def test_workers_leave_language_detection_and_numpy_to_the_parent() -> None:
+    """trafilatura would import py3langid (and numpy, ~12 MB) in every worker; workers mark it
+    absent, while this process, which detects languages, still can import it."""
+    import importlib
+
+    executor = PoolExecutor(1, TIMEOUT)
+    try:
+        blocked = _run(executor.run(importlib.import_module, "py3langid", url="x"))
+    finally:
+        executor.close()
+    assert blocked.error == "worker_error" and executor.failures == {"worker_error": 1}
+    assert importlib.import_module("py3langid") is not None
+
+
 def test_hanging_task_is_killed_and_reported_and_the_pool_goes_on() -> None:
     ((url, html),) = _demo_pages(1)
     executor = PoolExecutor(2, TIMEOUT)

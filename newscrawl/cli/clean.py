@@ -157,7 +157,9 @@ def _extract_all(
     window: deque[tuple[Future[PageExtraction], datetime]] = deque()
     # forkserver: a fork of a process with threads can deadlock.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=worker.start
+    ) as pool:
         for html, url, moment in jobs:
             window.append((pool.submit(worker.extract, html, url, fetched_at=moment), moment))
             if len(window) >= WINDOW_PER_WORKER * workers:

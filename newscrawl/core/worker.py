@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,8 +26,14 @@ def start() -> None:
     Ctrl+C reaches the whole process group; the crawler shuts down gracefully on it, and the
     workers must keep extracting the pages it is still finishing rather than die mid-page.
     Importing here keeps the import (about half a second) out of the first page's timeout.
+
+    Workers never detect languages (the parent does, once, on the clean text), yet trafilatura
+    imports py3langid, and numpy with it, whenever it can: about 12 MB in every worker. A
+    worker process marks it absent first, which trafilatura takes as "not installed". Only
+    ever call this in a worker: the parent needs py3langid.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]
     importlib.import_module("newscrawl.core.extract")
 
 
