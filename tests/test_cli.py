@@ -304,3 +304,18 @@ def test_clean_says_which_page_was_too_long_to_read_whole(
     assert f"a page of {size} characters, more than extraction reads" in err
     (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert "Paragraph 0 " in record["text"] and "Paragraph 199 " not in record["text"]
+
+
+def test_clean_can_name_each_page_it_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "site").mkdir()
+    write_site(tmp_path / "site", pages=12)
+    (tmp_path / "site" / "empty.html").write_text("", "utf-8")
+    (tmp_path / "site" / "binary.html").write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(tmp_path / "site"), "-o", str(out), "--list-dropped"]) == 0
+    captured = capsys.readouterr()
+    assert f"dropped {tmp_path / 'site' / 'empty.html'}: empty_page" in captured.err
+    assert f"dropped {tmp_path / 'site' / 'binary.html'}: " in captured.err
+    assert captured.out.startswith(f"12 record(s) from 14 page(s) written to {out}")

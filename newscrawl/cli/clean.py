@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +86,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--state-dir", type=Path, default=None, help="load and save per-site template models here"
+    )
+    parser.add_argument(
+        "--list-dropped",
+        action="store_true",
+        help="name each page that gave no record, and why (on stderr)",
     )
 
 
@@ -179,11 +184,22 @@ def clean_pages(
     keep_listings: bool = False,
     state_dir: Path | None = None,
     workers: int = 1,
+    on_drop: Callable[[str, str], None] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Clean all pages together; return records (in input order) and drop counts."""
+    """Clean all pages together; return records (in input order) and drop counts.
+
+    `on_drop(origin, reason)` is called for each page that gives no record.
+    """
     cleaner = Cleaner(state_dir=state_dir, hold_pages=HOLD_ALL, max_held=HOLD_ALL)
+    origins: list[str] = []
+
+    def tracked() -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+        for page in pages:
+            origins.append(page[3])
+            yield page
+
     results = []
-    for index, (page, moment) in enumerate(_extract_all(pages, workers)):
+    for index, (page, moment) in enumerate(_extract_all(tracked(), workers)):
         if keep_listings and page.page_type != "article" and not page.error:
             page.page_type = "article"
         if page.truncated_from:
@@ -214,7 +230,10 @@ def clean_pages(
             elif record["fingerprint"] in seen:
                 reason = "duplicate_content"
         if reason is not None or record is None:
-            dropped[reason or "extraction_empty"] = dropped.get(reason or "extraction_empty", 0) + 1
+            reason = reason or "extraction_empty"
+            dropped[reason] = dropped.get(reason, 0) + 1
+            if on_drop is not None:
+                on_drop(origins[int(result.token)], reason)
             continue
         seen.add(record["fingerprint"])
         records.append(record)
@@ -234,6 +253,7 @@ def run(args: argparse.Namespace) -> int:
         keep_listings=args.keep_listings,
         state_dir=args.state_dir,
         workers=args.workers,
+        on_drop=_print_drop if args.list_dropped else None,
     )
     total = len(records) + sum(dropped.values())
     if total == 0:
@@ -255,6 +275,10 @@ def run(args: argparse.Namespace) -> int:
     if dropped:
         print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
     return 0 if records or total == 0 else 1
+
+
+def _print_drop(origin: str, reason: str) -> None:
+    print(f"dropped {origin}: {reason}", file=sys.stderr)
 
 
 def _not_in(output: Path, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
