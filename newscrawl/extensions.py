@@ -5,6 +5,8 @@
   and why, which errors) and keeps Scrapy's full stats beneath for the rest.
 - MemoryTrim hands the crawler's freed heap back to the OS every few seconds, so its resident
   size follows what it holds rather than its busiest moment.
+- ShortNetworkErrors keeps Scrapy's robots.txt middleware from logging a 60-line traceback
+  for every site it cannot reach: the one-line message says what happened.
 """
 
 from __future__ import annotations
@@ -19,12 +21,26 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    NotConfigured,
+)
 from twisted.internet import task
+from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
 
 from newscrawl.pipelines.writer import stats_path
 
-__all__ = ["MemoryTrim", "StatsFile", "can_trim", "malloc_trim", "summarize_stats"]
+__all__ = [
+    "MemoryTrim",
+    "ShortNetworkErrors",
+    "StatsFile",
+    "can_trim",
+    "malloc_trim",
+    "summarize_stats",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -183,3 +199,43 @@ class MemoryTrim:
     def spider_closed(self, spider: Any) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+
+
+# Exceptions that are the network's doing, not a bug: a traceback explains nothing more.
+_NETWORK_ERRORS: tuple[type[BaseException], ...] = (
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    DownloadFailedError,
+    DownloadCancelledError,
+    ConnectError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+# Scrapy components that log network failures with their traceback.
+_TRACEBACK_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+
+
+class _DropNetworkTracebacks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, _NETWORK_ERRORS):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+class ShortNetworkErrors:
+    """Log network failures in Scrapy's robots.txt middleware as one line, not a traceback.
+
+    Settings: NEWSCRAWL_SHORT_NETWORK_ERRORS.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ShortNetworkErrors:
+        if not crawler.settings.getbool("NEWSCRAWL_SHORT_NETWORK_ERRORS", True):
+            raise NotConfigured
+        for name in _TRACEBACK_LOGGERS:
+            target = logging.getLogger(name)
+            if not any(isinstance(f, _DropNetworkTracebacks) for f in target.filters):
+                target.addFilter(_DropNetworkTracebacks())
+        return cls()

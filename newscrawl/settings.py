@@ -54,6 +54,7 @@ EXTENSIONS = {
     "newscrawl.ops.jobdir.JobdirGuard": 0,
     "newscrawl.extensions.StatsFile": 900,
     "newscrawl.extensions.MemoryTrim": 910,
+    "newscrawl.extensions.ShortNetworkErrors": 920,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {
@@ -88,6 +89,7 @@ NEWSCRAWL_CLEAN_MIN_WORDS = 30  # articles shorter than this are dropped as too_
 NEWSCRAWL_CLEAN_WORKERS = 0  # worker processes for extraction; 0: one per core, 1: inline
 NEWSCRAWL_CLEAN_TIMEOUT = 60.0  # seconds one page may take in a worker before it is killed
 NEWSCRAWL_MEMORY_TRIM_INTERVAL = 2.0  # seconds between returning freed heap to the OS; 0: off
+NEWSCRAWL_SHORT_NETWORK_ERRORS = True  # one log line, no traceback, for unreachable robots.txt
 
 # --- Validation (ValidationPipeline) ---
 NEWSCRAWL_VALIDATE_ENABLED = True  # check each record against the JSON Schema

@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 from sitegen import make_site
 
-from newscrawl.extensions import MemoryTrim, StatsFile, summarize_stats
+from newscrawl.extensions import MemoryTrim, ShortNetworkErrors, StatsFile, summarize_stats
 from newscrawl.items import RawPage
 from newscrawl.pipelines import (
     CleaningPipeline,
@@ -46,6 +46,7 @@ def crawler_with(settings: dict[str, Any] | None = None) -> Any:
         (JsonlWriterPipeline, "NEWSCRAWL_WRITER_ENABLED"),
         (StatsFile, "NEWSCRAWL_STATS_FILE_ENABLED"),
         (MemoryTrim, "NEWSCRAWL_MEMORY_TRIM_INTERVAL"),
+        (ShortNetworkErrors, "NEWSCRAWL_SHORT_NETWORK_ERRORS"),
     ],
 )
 def test_disabled_component_is_not_configured(component: Any, setting: str) -> None:
