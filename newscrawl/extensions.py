@@ -92,6 +92,11 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
             stats.get("newscrawl/incremental/resumed", 0), stats.get("newscrawl/dedup/in_output", 0)
         ),
         "dropped": dict(sorted(dropped.items())),
+        "dropped_examples": {
+            k.removeprefix("newscrawl/dropped_examples/"): v
+            for k, v in sorted(stats.items())
+            if k.startswith("newscrawl/dropped_examples/")
+        },
         "errors": dict(sorted(errors.items())),
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
         "chars_kept": stats.get("newscrawl/clean/chars_out", 0),

@@ -84,6 +84,8 @@ def test_demo_stats_file_summarises_the_run(demo_crawl: CrawlRun) -> None:
     assert summary["articles_written"] == len(demo_crawl.records)
     assert summary["finish_reason"] == "finished"
     assert summary["dropped"].get("not_article", 0) > 0
+    examples = summary["dropped_examples"]["not_article"]
+    assert len(examples) == 10 and all(u.startswith("http://127.0.0.1:") for u in examples)
     assert summary["chars_removed"] > 0
 
 
