@@ -313,3 +313,28 @@ def test_two_inline_links_in_a_span_are_prose() -> None:
     )
     refine.prepare_tree(tree, URL)
     assert "the second one" in tree.xpath("//p")[0].text_content()
+
+
+def test_text_outside_the_declared_article_body_is_dropped_when_most_is_inside() -> None:
+    body = "".join(
+        f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(5)
+    )
+    page = (
+        "<div class='print-header'>Print this page and share it with colleagues today</div>"
+        f"<div itemprop='articleBody'>{body}</div>"
+        "<div class='widget'><p>Sign up for our morning newsletter, free every weekday</p></div>"
+    )
+    hints = refine.prepare_tree(_tree(page), URL)
+    paragraphs = [
+        ("p", f"Paragraph {i} of the story, with enough words to read.") for i in range(5)
+    ]
+    blocks = _blocks(
+        ("p", "Print this page and share it with colleagues today"),
+        *paragraphs,
+        ("p", "Sign up for our morning newsletter, free every weekday"),
+    )
+    assert _texts(refine.filter_blocks(blocks, hints)) == [text for _, text in paragraphs]
+    # A declaration that covers too little of the text (a teaser, a preview) is ignored.
+    partial = f"<div itemprop='articleBody'><p>Paragraph 0 of the story.</p></div><div>{body}</div>"
+    hints = refine.prepare_tree(_tree(partial), URL)
+    assert len(refine.filter_blocks(_blocks(*paragraphs), hints)) == 5

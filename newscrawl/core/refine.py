@@ -59,6 +59,10 @@ _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:descri
 _BODY_TAGS = frozenset(["div", "section", "article", "main"])
 # Elements that render as one line or paragraph: the unit a teaser occupies.
 _LINE_TAGS = frozenset("p li h2 h3 h4 h5 h6 dt dd td th figcaption blockquote div".split())
+# The publisher's own marking of the article body (schema.org microdata).
+_DECLARED_BODY = etree.XPath(
+    "//body//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
+)
 # Containers that hold a page or an article, never one card.
 _NOT_CARDS = frozenset("html body main article".split())
 
@@ -115,6 +119,11 @@ QUOTE_MAX_WRAPPERS = 3
 LABEL_MAX_WORDS = 6
 # ...and that label introduces a list of teasers only if at least this many follow in a row.
 LABEL_MIN_TEASERS = 2
+# When the blocks inside the publisher's declared article body (itemprop="articleBody") make
+# at least this share of the extracted text, the blocks outside it (print headers, newsletter
+# widgets, reprint tools) are not the article. Below it the declaration is partial or wrong
+# (a teaser, a preview before a paywall) and is ignored.
+DECLARED_BODY_MIN_SHARE = 0.6
 
 
 @dataclass(slots=True)
@@ -134,6 +143,9 @@ class PageHints:
     # Keys of the page's own address (as fetched, canonical, og:url): printed on the page it
     # is a permalink or print-edition artefact.
     own_urls: frozenset[str] = field(default_factory=frozenset)
+    # Key of the text the publisher marks as the article body (schema.org microdata
+    # itemprop="articleBody"), or "" when the page marks none.
+    declared_body: str = ""
 
 
 def words(text: str) -> str:
@@ -160,7 +172,10 @@ def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     _lift_quotes(tree)
     titles, descriptions, urls = _head_texts(tree)
     teasers, headline_links = _teasers(tree, url)
+    declared = _DECLARED_BODY(tree)
+    outermost = [el for el in declared if not any(a in declared for a in el.iterancestors())]
     return PageHints(
+        declared_body="\x00".join(key(element_text(el)) for el in outermost),
         url=url,
         headlines=_keys(_headlines(tree, titles)),
         descriptions=_keys(_descriptions(descriptions)),
@@ -523,14 +538,17 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
     - the headline: a block equal to the page's title or its h1 (metadata, not body);
     - the standfirst: a heading block equal to the meta description (when a paragraph equals
       it, the site copied its first body paragraph into the metadata: that one stays);
-    - a second copy of the body: a long run of blocks repeating an earlier run.
+    - a second copy of the body: a long run of blocks repeating an earlier run;
+    - text outside the body the publisher declares (itemprop="articleBody"), when most of the
+      extracted text is inside it.
     """
     kept: list[Block] = []
     texts = [words(block.text) for block in blocks]
     keys = [t.replace(" ", "") for t in texts]
     copies = _second_copies(keys, [t.count(" ") + 1 if t else 0 for t in texts])
+    outside = _outside_declared_body(keys, hints.declared_body)
     for i, (block, text, k) in enumerate(zip(blocks, texts, keys, strict=True)):
-        if i in copies:
+        if i in copies or i in outside:
             continue
         if k in hints.headlines or k in hints.teasers or k in hints.own_urls:
             continue
@@ -546,6 +564,18 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
             continue
         kept.append(block)
     return kept
+
+
+def _outside_declared_body(keys: list[str], body: str) -> set[int]:
+    """Indexes of the blocks outside the declared article body, when it is trustworthy."""
+    if not body:
+        return set()
+    inside = [bool(k) and k in body for k in keys]
+    total = sum(len(k) for k in keys)
+    within = sum(len(k) for k, ok in zip(keys, inside, strict=True) if ok)
+    if not total or within < DECLARED_BODY_MIN_SHARE * total:
+        return set()
+    return {i for i, (k, ok) in enumerate(zip(keys, inside, strict=True)) if k and not ok}
 
 
 def _labelled_headline_link(text: str, hints: PageHints) -> bool:
