@@ -338,3 +338,13 @@ def test_text_outside_the_declared_article_body_is_dropped_when_most_is_inside()
     partial = f"<div itemprop='articleBody'><p>Paragraph 0 of the story.</p></div><div>{body}</div>"
     hints = refine.prepare_tree(_tree(partial), URL)
     assert len(refine.filter_blocks(_blocks(*paragraphs), hints)) == 5
+
+
+def test_a_block_that_is_only_the_dateline_is_dropped() -> None:
+    page = (
+        "<article><p class='meta'><time datetime='2024-05-01'>May 1, 2024</time></p>"
+        "<p>On <time datetime='2024-04-30'>April 30</time> the river rose by a metre.</p></article>"
+    )
+    hints = refine.prepare_tree(_tree(page), URL)
+    blocks = _blocks(("p", "May 1, 2024"), ("p", "On April 30 the river rose by a metre."))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["On April 30 the river rose by a metre."]

@@ -63,6 +63,10 @@ _LINE_TAGS = frozenset("p li h2 h3 h4 h5 h6 dt dd td th figcaption blockquote di
 _DECLARED_BODY = etree.XPath(
     "//body//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
 )
+# Elements holding the page's publication or update date.
+_DATE_ELEMENTS = etree.XPath(
+    "//body//time | //body//*[@itemprop='datePublished' or @itemprop='dateModified']"
+)
 # Containers that hold a page or an article, never one card.
 _NOT_CARDS = frozenset("html body main article".split())
 
@@ -146,6 +150,9 @@ class PageHints:
     # Key of the text the publisher marks as the article body (schema.org microdata
     # itemprop="articleBody"), or "" when the page marks none.
     declared_body: str = ""
+    # Keys of the texts of the page's date elements (<time>, itemprop datePublished and
+    # dateModified): a block that is only such a text is the dateline, metadata.
+    datelines: frozenset[str] = field(default_factory=frozenset)
 
 
 def words(text: str) -> str:
@@ -176,6 +183,7 @@ def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     outermost = [el for el in declared if not any(a in declared for a in el.iterancestors())]
     return PageHints(
         declared_body="\x00".join(key(element_text(el)) for el in outermost),
+        datelines=frozenset(k for el in _DATE_ELEMENTS(tree) if (k := key(element_text(el)))),
         url=url,
         headlines=_keys(_headlines(tree, titles)),
         descriptions=_keys(_descriptions(descriptions)),
@@ -540,7 +548,8 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
       it, the site copied its first body paragraph into the metadata: that one stays);
     - a second copy of the body: a long run of blocks repeating an earlier run;
     - text outside the body the publisher declares (itemprop="articleBody"), when most of the
-      extracted text is inside it.
+      extracted text is inside it;
+    - the dateline: a block that is only the text of a date element (<time>, datePublished).
     """
     kept: list[Block] = []
     texts = [words(block.text) for block in blocks]
@@ -551,6 +560,8 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
         if i in copies or i in outside:
             continue
         if k in hints.headlines or k in hints.teasers or k in hints.own_urls:
+            continue
+        if k in hints.datelines:
             continue
         if _labelled_headline_link(text, hints):
             continue
