@@ -348,3 +348,37 @@ def test_a_block_that_is_only_the_dateline_is_dropped() -> None:
     hints = refine.prepare_tree(_tree(page), URL)
     blocks = _blocks(("p", "May 1, 2024"), ("p", "On April 30 the river rose by a metre."))
     assert _texts(refine.filter_blocks(blocks, hints)) == ["On April 30 the river rose by a metre."]
+
+
+def test_a_run_of_lines_each_opening_with_a_headline_link_is_a_teaser_list() -> None:
+    """ "Latest news" built of divs: each line a headline link, then a short excerpt."""
+    run = "".join(
+        f"<div class='item'><img src='/b.gif'><a href='/2024/04/2{i}/s{i}.html'>Headline of "
+        f"story number {i} here</a> <img src='/s.gif'> What happened in story {i}, briefly.</div>"
+        for i in range(3)
+    )
+    tree = _tree(f"<article>{PARAS}</article><div class='latest'>{run}</div>")
+    hints = refine.prepare_tree(tree, URL)
+    lines = [
+        f"Headline of story number {i} here What happened in story {i}, briefly." for i in range(3)
+    ]
+    blocks = _blocks(("p", "Water rose overnight."), *(("p", line) for line in lines))
+    assert _texts(refine.filter_blocks(blocks, hints)) == ["Water rose overnight."]
+
+
+def test_paragraphs_that_open_with_a_link_among_others_are_not_a_teaser_run() -> None:
+    """In a story, a few paragraphs may open with a link; the others of their kind do not."""
+    linked = "".join(
+        f"<p><a href='/2024/04/2{i}/s{i}.html'>The council report number {i}</a> said the "
+        f"barrier would cost more.</p>"
+        for i in range(3)
+    )
+    body = f"<div class='body'>{linked}<p>The mayor disagreed with every one of them.</p></div>"
+    hints = refine.prepare_tree(_tree(body), URL)
+    blocks = _blocks(
+        *(
+            ("p", f"The council report number {i} said the barrier would cost more.")
+            for i in range(3)
+        )
+    )
+    assert len(refine.filter_blocks(blocks, hints)) == 3

@@ -103,6 +103,8 @@ TEASER_LABEL_WORDS = 2
 # A list whose items all link to other pages of the site, each no longer than a teaser, is a
 # list of teasers once it has this many items: two could be a "see also" pair inside the text.
 LIST_MIN_TEASERS = 3
+# A line of a teaser run (headline link plus excerpt) has at most this many words.
+RUN_MAX_WORDS = 50
 # How far above a teaser link its list item may be (item > wrapper > headline > link).
 LIST_ITEM_MAX_DEPTH = 4
 # A teaser card: a headline link to another article of the site, and beside it, in elements of
@@ -399,6 +401,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
     linked: dict[HtmlElement, int] = {}
     items: set[HtmlElement] = set()
     cards: dict[HtmlElement, set[str]] = {}
+    headed: dict[HtmlElement, str] = {}  # line -> the first headline link's words in it
     found = set()
     headline_links = set()
     for a in _CONTENT_LINKS(tree):
@@ -423,6 +426,8 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
             line = line.getparent()
         if line is not None:
             linked[line] = linked.get(line, 0) + n
+            if n >= TEASER_MIN_HEADLINE_WORDS:
+                headed.setdefault(line, anchor)
         item = line
         for _ in range(LIST_ITEM_MAX_DEPTH):
             if item is None or item.tag == "li":
@@ -436,6 +441,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
         if total and total <= TEASER_MAX_WORDS and link_words >= TEASER_MIN_LINK_SHARE * total:
             found.add(text)
     found.update(_teaser_lists(items))
+    found.update(_teaser_runs(headed))
     _drop_hover_cards(cards)
     return found, headline_links
 
@@ -510,6 +516,40 @@ def _drop_hover_cards(cards: dict[HtmlElement, set[str]]) -> None:
             inner.discard(ancestor)
     for span in inner:
         _remove_keep_tail(span)
+
+
+def _teaser_runs(headed: dict[HtmlElement, str]) -> set[str]:
+    """Sibling lines of one kind (tag and class) that each open with another article's
+    headline link and add a short excerpt: a "latest news" list built without <li>.
+
+    The excerpt dilutes each line's link share below the single-line rule; that every line of
+    its kind under one parent has the same shape is what makes them teasers.
+    """
+    groups: dict[tuple[HtmlElement, str, str], list[HtmlElement]] = {}
+    for line in headed:
+        parent = line.getparent()
+        if parent is not None:
+            groups.setdefault((parent, line.tag, line.get("class") or ""), []).append(line)
+    found: set[str] = set()
+    for (parent, tag, cls), lines in groups.items():
+        if len(lines) < LIST_MIN_TEASERS:
+            continue
+        kind = [c for c in parent if c.tag == tag and (c.get("class") or "") == cls]
+        if len(kind) != len(lines):
+            continue
+        texts = [words(element_text(line)) for line in lines]
+        if all(
+            t.count(" ") + 1 <= RUN_MAX_WORDS and _opens_with(t, headed[line])
+            for line, t in zip(lines, texts, strict=True)
+        ):
+            found.update(texts)
+    return found
+
+
+def _opens_with(text: str, anchor: str) -> bool:
+    """Whether `anchor` comes first in `text`, after a label of a word or two at most."""
+    at = text.find(anchor)
+    return at >= 0 and text[:at].count(" ") <= TEASER_LABEL_WORDS
 
 
 def _teaser_lists(items: set[HtmlElement]) -> set[str]:
