@@ -84,7 +84,7 @@ def _newscrawl() -> Extractor | None:
 
         # The model loads once per crawl: a one-off start-up cost like trafilatura's own
         # imports, not a per-page one. Detection itself is billed to each page below.
-        from newscrawl.core.language import detect_language
+        from newscrawl.core.language import language_of
     except ImportError as exc:
         print(f"newscrawl row skipped: {exc}", file=sys.stderr)
         return None
@@ -92,8 +92,8 @@ def _newscrawl() -> Extractor | None:
     def run(html: str, url: str) -> str:
         page = extract_page(html, url)
         text = page.text
-        if not page.language and text:
-            detect_language(text)  # what build_record does for a page that declares none
+        if text:
+            language_of(text, page.language)  # what build_record does for every page
         return text
 
     return run

@@ -176,6 +176,30 @@ def test_language_is_detected_on_the_clean_text_when_undeclared() -> None:
     assert empty["language"] is None
 
 
+def test_a_declared_language_the_text_plainly_contradicts_is_overruled() -> None:
+    """Site templates often declare one language for every page, whatever the text says."""
+    from newscrawl.core.language import language_of
+
+    german = "".join(
+        f"<p>Die Stadtverwaltung hat am Dienstag beschlossen, die Buslinie {i} im Norden der "
+        "Stadt ab dem kommenden Monat häufiger fahren zu lassen, weil die Fahrgastzahlen "
+        "steigen.</p>"
+        for i in range(6)
+    )
+    html = f"<html lang='en'><body><article>{german}</article></body></html>"
+    page = extract_page(html, "https://ex.de/2026/buslinien-norden.html", fetched_at=FETCHED)
+    assert page.language == "en"
+    assert build_record(page, page.blocks, fetched_at=FETCHED, source="t")["language"] == "de"
+    english = "The council voted on Tuesday to run the northern bus lines more often. " * 8
+    assert language_of(english, "en") == "en"
+    assert language_of("Kurz.", "en") == "en"  # too little text to contradict anything
+    norwegian = (
+        "Kommunestyret vedtok tirsdag at bussene i nord skal gå oftere fra neste måned, "
+        "fordi stadig flere reiser kollektivt til jobb og skole i byen. "
+    ) * 6
+    assert language_of(norwegian, "no") == "no"  # never overruled by a close relative
+
+
 def test_pages_with_xml_invalid_characters_and_xhtml_doctypes_parse() -> None:
     """The repairs trafilatura makes before parsing still happen when a page needs them."""
     paragraph = "<p>The council met on Tuesday\x0b and voted\x1f to extend the night buses.</p>"

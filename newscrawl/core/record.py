@@ -66,7 +66,7 @@ def build_record(
         "authors": list(page.authors),
         "published": page.published,
         "modified": page.modified,
-        "language": page.language or _detect_language(text),
+        "language": _language(text, page.language),
         "description": page.description,
         "tags": list(page.tags),
         "image": page.image,
@@ -80,17 +80,17 @@ def build_record(
     return record
 
 
-def _detect_language(text: str) -> str | None:
-    """Language of the clean text, for pages that declare none.
+def _language(text: str, declared: str | None) -> str | None:
+    """The record's language: declared and checked against the text, or detected.
 
-    Detected here, on the text the record keeps, rather than during extraction: the model
+    Decided here, on the text the record keeps, rather than during extraction: the model
     (~75 MB) then lives once in the crawler process instead of once per extraction worker.
     """
     if not text:
-        return None
-    from newscrawl.core.language import detect_language  # loads the model on first use
+        return declared
+    from newscrawl.core.language import language_of  # loads the model on first use
 
-    return detect_language(text)
+    return language_of(text, declared)
 
 
 @cache
