@@ -59,14 +59,10 @@ _DESCRIPTION_METAS = frozenset(["description", "og:description", "twitter:descri
 _BODY_TAGS = frozenset(["div", "section", "article", "main"])
 # Elements that render as one line or paragraph: the unit a teaser occupies.
 _LINE_TAGS = frozenset("p li h2 h3 h4 h5 h6 dt dd td th figcaption blockquote div".split())
-# The publisher's own marking of the article body (schema.org microdata).
-_DECLARED_BODY = etree.XPath(
-    "//body//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' articleBody ')]"
-)
-# Elements holding the page's publication or update date.
-_DATE_ELEMENTS = etree.XPath(
-    "//body//time | //body//*[@itemprop='datePublished' or @itemprop='dateModified']"
-)
+# Microdata and <time> elements: the publisher's marking of the article body (itemprop
+# articleBody) and of its dates (<time>, itemprop datePublished or dateModified). One query.
+_MARKED = etree.XPath("//body//*[@itemprop] | //body//time")
+_DATE_PROPS = frozenset(["datePublished", "dateModified"])
 # Containers that hold a page or an article, never one card.
 _NOT_CARDS = frozenset("html body main article".split())
 
@@ -171,6 +167,22 @@ def key(text: str) -> str:
     return "".join(_WORD.findall(text.casefold()))
 
 
+def _marked_texts(tree: HtmlElement) -> tuple[str, frozenset[str]]:
+    """Keys of the declared article body (joined by NUL) and of the page's date elements."""
+    bodies: list[HtmlElement] = []
+    dates: set[str] = set()
+    for el in _MARKED(tree):
+        props = (el.get("itemprop") or "").split()
+        if "articleBody" in props:
+            bodies.append(el)
+        is_date = el.tag == "time" or _DATE_PROPS.intersection(props)
+        if is_date and (k := key(element_text(el))):
+            dates.add(k)
+    inside = set(bodies)
+    outermost = [el for el in bodies if not any(a in inside for a in el.iterancestors())]
+    return "\x00".join(key(element_text(el)) for el in outermost), frozenset(dates)
+
+
 def _keys(texts: set[str] | frozenset[str]) -> frozenset[str]:
     return frozenset(k for k in (t.replace(" ", "") for t in texts) if k)
 
@@ -181,11 +193,10 @@ def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     _lift_quotes(tree)
     titles, descriptions, urls = _head_texts(tree)
     teasers, headline_links = _teasers(tree, url)
-    declared = _DECLARED_BODY(tree)
-    outermost = [el for el in declared if not any(a in declared for a in el.iterancestors())]
+    declared_body, datelines = _marked_texts(tree)
     return PageHints(
-        declared_body="\x00".join(key(element_text(el)) for el in outermost),
-        datelines=frozenset(k for el in _DATE_ELEMENTS(tree) if (k := key(element_text(el)))),
+        declared_body=declared_body,
+        datelines=datelines,
         url=url,
         headlines=_keys(_headlines(tree, titles)),
         descriptions=_keys(_descriptions(descriptions)),
