@@ -355,3 +355,12 @@ def test_metadata_resolves_escaped_text_and_keeps_datelines_out_of_author_names(
     names = "<html><head><meta name='author' content='June Carter and April Smith'>"
     meta = read_metadata(fromstring(names + "</head><body></body></html>"), "https://ex.com/c")
     assert meta["authors"] == ["June Carter", "April Smith"]  # months only before a day
+
+
+def test_keywords_that_are_the_headline_or_a_sentence_are_no_tags() -> None:
+    html = """<html><head><title>Lexus wants you to go topless</title>
+    <meta name="keywords" content="Lexus wants you to go topless The LC 500 looks good even
+      with the roof chopped off, convertibles, Lexus LC 500, Toyota Motor Corporation Japan">
+    </head><body><p>Text.</p></body></html>"""
+    meta = read_metadata(fromstring(html), "https://ex.com/lexus")
+    assert meta["tags"] == ["convertibles", "Lexus LC 500", "Toyota Motor Corporation Japan"]

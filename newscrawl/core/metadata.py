@@ -43,6 +43,9 @@ _DATE_TAIL = re.compile(
 )
 # Author strings longer than this are bios or sentences, not names.
 MAX_AUTHOR_CHARS = 80
+# A keyword longer than this is a sentence (a headline, a description), not a tag.
+MAX_TAG_WORDS = 10
+_WORDS = re.compile(r"\w+")
 
 
 def read_metadata(
@@ -111,7 +114,7 @@ def read_metadata(
     out["description"] = _clean(
         meta.get("description") or meta.get("og:description") or (article or {}).get("description")
     )
-    out["tags"] = _tags(meta, article)
+    out["tags"] = _tags(meta, article, out["title"])
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(article)
     out["image"] = _abs(url, image)
     out["site_name"] = _clean(meta.get("og:site_name") or meta.get("application-name"))
@@ -275,7 +278,9 @@ def _ld_image(article: dict[str, Any] | None) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _tags(meta: dict[str, str], article: dict[str, Any] | None) -> list[str]:
+def _tags(meta: dict[str, str], article: dict[str, Any] | None, title: str | None) -> list[str]:
+    """Keywords, as the page lists them, without the ones that are no keyword: the headline
+    itself (some CMSs fill keywords with the title, or title and description), or a sentence."""
     tags: list[str] = []
     keywords = (article or {}).get("keywords")
     if isinstance(keywords, list):
@@ -287,7 +292,18 @@ def _tags(meta: dict[str, str], article: dict[str, Any] | None) -> list[str]:
     if not tags and meta.get("article:tag"):
         tags.extend(meta["article:tag"].split(","))
     cleaned = [" ".join(html.unescape(t).split()) for t in tags]
-    return list(dict.fromkeys(t for t in cleaned if t))
+    headline = _letters(title or "")
+    return list(
+        dict.fromkeys(
+            t
+            for t in cleaned
+            if t and len(t.split()) <= MAX_TAG_WORDS and not (headline and headline in _letters(t))
+        )
+    )
+
+
+def _letters(text: str) -> str:
+    return "".join(_WORDS.findall(text.casefold()))
 
 
 def _time_element(tree: HtmlElement, itemprop: str) -> str | None:
