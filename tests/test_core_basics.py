@@ -364,3 +364,14 @@ def test_keywords_that_are_the_headline_or_a_sentence_are_no_tags() -> None:
     </head><body><p>Text.</p></body></html>"""
     meta = read_metadata(fromstring(html), "https://ex.com/lexus")
     assert meta["tags"] == ["convertibles", "Lexus LC 500", "Toyota Motor Corporation Japan"]
+
+
+def test_an_h1_inside_a_link_is_the_logo_not_the_headline() -> None:
+    html = (
+        "<html><head><title>Council backs the flood barrier</title></head><body>"
+        "<div id='header'><a href='/'><h1>Harbour Daily</h1></a></div>"
+        "<div><h1>Council backs the flood barrier</h1><p>Text.</p></div></body></html>"
+    )
+    assert read_metadata(fromstring(html), "https://ex.com/a")["title"] == (
+        "Council backs the flood barrier"
+    )

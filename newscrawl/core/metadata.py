@@ -71,7 +71,8 @@ def read_metadata(
 
     title = (article or {}).get("headline") or meta.get("og:title") or meta.get("twitter:title")
     if not title:
-        h1 = tree.find(".//h1")
+        # An h1 inside a link is the site's logo (linking home), not the article's headline.
+        h1 = next((h for h in tree.iter("h1") if next(h.iterancestors("a"), None) is None), None)
         title = element_text(h1) if h1 is not None else None
     if not title:
         el = tree.find(".//title")
