@@ -375,3 +375,19 @@ def test_an_h1_inside_a_link_is_the_logo_not_the_headline() -> None:
     assert read_metadata(fromstring(html), "https://ex.com/a")["title"] == (
         "Council backs the flood barrier"
     )
+
+
+def test_a_title_element_loses_the_site_name_it_ends_with() -> None:
+    def title(text: str, url: str, head: str = "") -> str | None:
+        html = f"<html><head><title>{text}</title>{head}</head><body><p>x</p></body></html>"
+        return read_metadata(fromstring(html), url)["title"]
+
+    assert title("Rain floods the old town - Entermedia", "http://www.entermedia.co.kr/1") == (
+        "Rain floods the old town"
+    )
+    site = "<meta property='og:site_name' content='Harbour Daily'>"
+    assert title("Rain floods | Harbour Daily", "https://h.example/1", site) == "Rain floods"
+    # A dash inside the headline, or a tail that names nothing of the site, stays.
+    assert title("Brexit - what happens next", "https://news.example/1") == (
+        "Brexit - what happens next"
+    )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -46,6 +46,8 @@ MAX_AUTHOR_CHARS = 80
 # A keyword longer than this is a sentence (a headline, a description), not a tag.
 MAX_TAG_WORDS = 10
 _WORDS = re.compile(r"\w+")
+# What sits between a headline and the site name in a <title>: " - ", " | ", " — ", " :: ".
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[-|\u2013\u2014\u00b7]|::)\s+")
 
 
 def read_metadata(
@@ -77,6 +79,7 @@ def read_metadata(
     if not title:
         el = tree.find(".//title")
         title = element_text(el) if el is not None else None
+        title = _without_site_suffix(_clean(title), url, meta.get("og:site_name"))
     out["title"] = _clean(title)
 
     authors = _ld_authors(article) if article else []
@@ -301,6 +304,31 @@ def _tags(meta: dict[str, str], article: dict[str, Any] | None, title: str | Non
             if t and len(t.split()) <= MAX_TAG_WORDS and not (headline and headline in _letters(t))
         )
     )
+
+
+def _without_site_suffix(title: str | None, url: str, site_name: str | None) -> str | None:
+    """A <title> without the " - Site" it ends with: the part after the last separator goes
+    when it is the site's name (og:site_name) or names the site's host ("Entermedia" on
+    www.entermedia.co.kr)."""
+    if not title:
+        return title
+    head, sep, tail = _split_suffix(title)
+    if not sep:
+        return title
+    name = _letters(tail)
+    host = _letters(urlsplit(url).hostname or "")
+    if name and (name == _letters(site_name or "") or (len(name) >= 4 and name in host)):
+        return head
+    return title
+
+
+def _split_suffix(title: str) -> tuple[str, str, str]:
+    """(head, separator, tail) around the last separator of `title`, or (title, "", "")."""
+    matches = list(_TITLE_SEPARATOR.finditer(title))
+    if not matches or matches[-1].start() == 0:
+        return title, "", ""
+    last = matches[-1]
+    return title[: last.start()], last.group(), title[last.end() :]
 
 
 def _letters(text: str) -> str:
