@@ -141,3 +141,13 @@ def test_cron(expr: str, expected: datetime) -> None:
 def test_cron_that_never_matches_is_rejected() -> None:
     with pytest.raises(ValueError, match="never matches"):
         parse_schedule("0 0 31 2 *")
+
+
+def test_schedule_fills_the_demo_placeholder_of_every_source_without_only() -> None:
+    import argparse
+
+    from newscrawl.cli.schedule import load
+
+    args = argparse.Namespace(sources=str(REPO / "sources.toml"), only=[])
+    (demo,) = [s for s in load(args, {"demo": "http://127.0.0.1:8123"}) if s.name == "demo"]
+    assert demo.start_urls == ["http://127.0.0.1:8123/"]

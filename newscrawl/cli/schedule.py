@@ -90,7 +90,7 @@ def state_dir(args: argparse.Namespace) -> Path:
 
 
 def load(args: argparse.Namespace, variables: dict[str, str] | None) -> list[Source]:
-    only = getattr(args, "only", None)
+    only = getattr(args, "only", None) or None  # an empty --only list means every source
     try:
         sources = load_sources(sources_path(args), variables, only)
     except ConfigError as exc:
