@@ -47,6 +47,14 @@ def test_undeclared_legacy_pages_decode_as_written(language: str, lang_attribute
     assert TEXTS[language] in extracted.text
 
 
+@pytest.mark.parametrize("language", ["ru", "el", "pl", "cs"])
+def test_a_template_lang_that_is_wrong_does_not_garble_the_page(language: str) -> None:
+    """Templates declare "en" on every page: the bytes, not the lang, pick the script."""
+    text = page(language, lang_attribute=False).replace("<html>", '<html lang="en">')
+    body = text.encode(LEGACY[language])
+    assert body.decode(page_encoding("text/html", body)) == text
+
+
 def test_a_declared_encoding_wins_and_utf8_needs_no_guess() -> None:
     body = page("fr", lang_attribute=False).encode("cp1252")
     assert page_encoding("text/html; charset=iso-8859-2", body) == "iso8859-2"  # as told

@@ -5,11 +5,12 @@ in Scrapy). A page that declares nothing and is not UTF-8 is a legacy page, and 
 detector is poor at telling the Latin-script code pages apart on a page of text: given a
 French page in windows-1252 without a charset, charset_normalizer (Scrapy's detector) ranks
 windows-1257 first and "crème" comes out as "crčme". Browsers read such pages in the code page
-of the user's locale, windows-1252 in most (WHATWG Encoding). So when the detector's answer is
-a Latin code page, the code page of the page's language decides: the `lang` the page declares,
-else the language the detector recognised in the text, else windows-1252 when the detector
-found that readable too. Its answer stands for everything else (Cyrillic, Greek, Hebrew,
-Arabic, Thai and the CJK encodings, which it tells apart well).
+of the user's locale, windows-1252 in most (WHATWG Encoding). So the detector's answer stands
+for everything but Latin code pages (Cyrillic, Greek, Hebrew, Arabic, Thai and the CJK
+encodings, which it tells apart well, whatever `lang` a template declares); between Latin
+code pages, the one of the page's `lang`, of the language the detector recognised, windows-1252
+and the detector's own pick are tried in that order, and the first whose reading has the
+fewest characters that are neither letters nor punctuation wins.
 """
 
 from __future__ import annotations
@@ -66,19 +67,37 @@ def page_encoding(content_type: str | None, body: bytes) -> str:
             return "utf-8"  # a character cut at the end of the sample
     found = _HTML_LANG.search(body, 0, 4096)
     language = found.group(1).decode("ascii").lower() if found else ""
-    if language in _WESTERN:
-        return "cp1252"
-    if language in _CODE_PAGE_OF:
-        return _CODE_PAGE_OF[language]
     matches = from_bytes(head)
     best = matches.best()
-    if best is None:
-        return "cp1252"
-    guess = resolve_encoding(best.encoding) or best.encoding
-    if guess not in _LATIN_CODE_PAGES:
-        return guess
-    if best.language in _CODE_PAGE_OF:
-        return _CODE_PAGE_OF[best.language]
-    if any(resolve_encoding(m.encoding) == "cp1252" for m in matches):
-        return "cp1252"
-    return guess
+    guess = (resolve_encoding(best.encoding) or best.encoding) if best is not None else None
+    if guess is not None and guess not in _LATIN_CODE_PAGES:
+        return guess  # Cyrillic, Greek, CJK...: whatever `lang` says (templates declare "en")
+    # A Latin code page: the page's `lang`, the language the detector recognised, then the
+    # web's default, and the detector's own pick last; the most plausible reading wins.
+    candidates = [
+        "cp1252" if language in _WESTERN else _CODE_PAGE_OF.get(language),
+        _CODE_PAGE_OF.get(best.language) if best is not None else None,
+        "cp1252",
+        guess,
+    ]
+    ordered = list(dict.fromkeys(c for c in candidates if c))
+    return min(ordered, key=lambda codec: _implausible(head, codec))
+
+
+# Non-ASCII characters that are not letters but common in running text of Latin script.
+_TEXT_SYMBOLS = frozenset(
+    "\u00a0\u00ab\u00bb\u00a9\u00ae\u00b0\u00b7\u00a7\u20ac\u00bf\u00a1"  # nbsp «» ©®°·§€¿¡
+    "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u2122"  # dashes, quotes, •…™
+)
+
+
+def _implausible(head: bytes, codec: str) -> int:
+    """How many characters of `head` read in `codec` are neither letters nor the symbols of
+    running text (a Polish "ł" read as windows-1252 is a "³"); undecodable bytes count
+    double. `min` keeps the first of equally plausible readings."""
+    text = head.decode(codec, "replace")
+    return sum(
+        2 if c == "\ufffd" else 1
+        for c in text
+        if c > "\x7f" and not c.isalpha() and c not in _TEXT_SYMBOLS and not c.isspace()
+    )
