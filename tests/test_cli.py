@@ -320,3 +320,26 @@ def test_clean_can_name_each_page_it_dropped(
     assert f"dropped {tmp_path / 'site' / 'empty.html'}: empty_page" in captured.err
     assert f"dropped {tmp_path / 'site' / 'binary.html'}: " in captured.err
     assert captured.out.startswith(f"12 record(s) from 14 page(s) written to {out}")
+
+
+def test_crawl_output_set_by_setting_or_run_id_is_the_one_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-s NEWSCRAWL_OUTPUT and -s NEWSCRAWL_RUN_ID name the output as -o and --run-id do."""
+    import newscrawl.cli.crawl as crawl
+
+    seen: list[Path] = []
+
+    def fake_run_crawl(spider_args: Any, settings: Any, *, output: Path, **kw: Any) -> Any:
+        seen.append(output)
+        assert "NEWSCRAWL_OUTPUT" not in settings  # run_crawl sets it from `output`
+        return crawl.CrawlOutcome(0, output, output.with_suffix(".stats.json"), {})
+
+    monkeypatch.setattr(crawl, "run_crawl", fake_run_crawl)
+    url = "http://x.example/"
+    main(["crawl", url, "-s", f"NEWSCRAWL_OUTPUT={tmp_path / 'y.jsonl'}"])
+    main(["crawl", url, "-s", "NEWSCRAWL_RUN_ID=abc"])
+    main(["crawl", url, "-o", str(tmp_path / "o.jsonl"), "-s", "NEWSCRAWL_OUTPUT=ignored.jsonl"])
+    assert seen[0] == tmp_path / "y.jsonl"
+    assert seen[1].name == "abc.jsonl"
+    assert seen[2] == tmp_path / "o.jsonl"

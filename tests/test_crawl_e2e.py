@@ -285,7 +285,7 @@ def test_sigterm_to_newscrawl_crawl_stops_the_crawl_it_started(
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130
-    assert "interrupted: the output holds every record written so far" in err
+    assert "interrupted: the output holds every record so far; the same command again" in err
     _, alive = psutil.wait_procs(crawl, timeout=10)
     assert alive == []
     lines = out.read_text("utf-8").splitlines()

@@ -71,7 +71,7 @@ def run_crawl(
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-L", log_level]
     for key, value in spider_args.items():
         cmd += ["-a", f"{key}={value}"]
-    merged = {"NEWSCRAWL_OUTPUT": str(output), **settings}
+    merged = {**settings, "NEWSCRAWL_OUTPUT": str(output)}
     for key, value in merged.items():
         cmd += ["-s", f"{key}={value}"]
     if log_file is not None:
@@ -256,7 +256,11 @@ def run(args: argparse.Namespace) -> int:
     settings = parse_settings(args.set)
     if args.audit:
         settings["NEWSCRAWL_CLEAN_AUDIT"] = "True"
-    output = args.output or default_output(run_id=args.run_id)
+    # -o, else -s NEWSCRAWL_OUTPUT, else the dated default named by --run-id or -s NEWSCRAWL_RUN_ID.
+    from_setting = settings.pop("NEWSCRAWL_OUTPUT", None)
+    chosen = args.output or from_setting
+    run_id = args.run_id or settings.get("NEWSCRAWL_RUN_ID") or None
+    output = Path(chosen) if chosen else default_output(run_id=run_id)
     outcome = run_crawl(
         spider_args,
         settings,
@@ -265,17 +269,21 @@ def run(args: argparse.Namespace) -> int:
         progress_every=PROGRESS_SECONDS if sys.stderr.isatty() else 0,
     )
     print_outcome(outcome)
-    return exit_status(outcome)
+    return exit_status(outcome, resumable=bool(chosen or run_id))
 
 
-def exit_status(outcome: CrawlOutcome) -> int:
-    """0, 1 or EXIT_INTERRUPTED (see the module docstring); says why on stderr when not 0."""
+def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
+    """0, 1 or EXIT_INTERRUPTED (see the module docstring); says why on stderr when not 0.
+
+    `resumable`: the output was named (-o, a run id), so the same command finds it again.
+    """
     if outcome.interrupted or outcome.summary.get("finish_reason") == "shutdown":
-        print(
-            "interrupted: the output holds every record written so far; the same command "
-            "again adds only articles it does not hold yet",
-            file=sys.stderr,
+        again = (
+            "the same command again adds only articles it does not hold yet"
+            if resumable
+            else f"to go on into it, run the command again with -o {outcome.output}"
         )
+        print(f"interrupted: the output holds every record so far; {again}", file=sys.stderr)
         return EXIT_INTERRUPTED
     if outcome.returncode != 0 or not outcome.summary:
         print(f"the crawl failed (exit status {outcome.returncode})", file=sys.stderr)
