@@ -343,3 +343,20 @@ def test_crawl_output_set_by_setting_or_run_id_is_the_one_reported(
     assert seen[0] == tmp_path / "y.jsonl"
     assert seen[1].name == "abc.jsonl"
     assert seen[2] == tmp_path / "o.jsonl"
+
+
+def test_clean_that_makes_no_record_leaves_a_good_output_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "site").mkdir()
+    write_site(tmp_path / "site", pages=12)
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(tmp_path / "site"), "-o", str(out)]) == 0
+    before = out.read_bytes()
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "empty.html").write_text("", "utf-8")
+    assert main(["clean", str(tmp_path / "junk"), "-o", str(out)]) == 1
+    assert f"0 record(s) from 1 page(s): {out} left as it was" in capsys.readouterr().out
+    assert out.read_bytes() == before
+    assert main(["clean", str(tmp_path / "site"), "-o", str(tmp_path)]) == 2
+    assert "is a directory; give a file name" in capsys.readouterr().err

@@ -243,6 +243,8 @@ def clean_pages(
 def run(args: argparse.Namespace) -> int:
     if args.min_words < 0:
         raise CliError("--min-words must be >= 0", code=2)
+    if args.output.is_dir():
+        raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
     if args.workers < 1:
         raise CliError("--workers must be >= 1", code=2)
     records, dropped = clean_pages(
@@ -262,6 +264,12 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
             + " in directories, and JSONL lines with url and html"
         )
+    if not records and args.output.is_file() and not args.append:
+        # Nothing to write: a good output from an earlier run is not replaced by an empty one.
+        print(f"0 record(s) from {total} page(s): {args.output} left as it was")
+        if dropped:
+            print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
+        return 1
     if args.append and args.output.is_file():
         records, already = _not_in(args.output, records)
         if already:

@@ -235,6 +235,8 @@ def check_urls(urls: list[str], option: str) -> None:
 def run(args: argparse.Namespace) -> int:
     if not (args.urls or args.sitemap or args.feed):
         raise CliError("give at least one URL, --sitemap or --feed", code=2)
+    if args.output is not None and args.output.is_dir():
+        raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
     check_urls(args.urls, "URL")
     check_urls(args.sitemap, "--sitemap")
     check_urls(args.feed, "--feed")
