@@ -355,6 +355,18 @@ def test_metadata_resolves_escaped_text_and_keeps_datelines_out_of_author_names(
     names = "<html><head><meta name='author' content='June Carter and April Smith'>"
     meta = read_metadata(fromstring(names + "</head><body></body></html>"), "https://ex.com/c")
     assert meta["authors"] == ["June Carter", "April Smith"]  # months only before a day
+    for raw, names in {
+        "Jane Doe, 12 January 2026": ["Jane Doe"],
+        "Jane Doe, Updated: January 12, 2026": ["Jane Doe"],
+        "By Jane Doe | Updated 10:32 AM EST": ["Jane Doe"],
+        "Jane Doe (2026-01-12)": ["Jane Doe"],
+        "John Smith \u00b7 3 min read": ["John Smith"],
+        "Jeff Foust, Monday, November 18": ["Jeff Foust"],
+        "Tuesday Weld": ["Tuesday Weld"],  # a name that starts like a date stays
+        "Posted by Vortex": ["Vortex"],
+    }.items():
+        page = f"<html><head><meta name='author' content='{raw}'></head><body></body></html>"
+        assert read_metadata(fromstring(page), "https://ex.com/d")["authors"] == names, raw
 
 
 def test_keywords_that_are_the_headline_or_a_sentence_are_no_tags() -> None:

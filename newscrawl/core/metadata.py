@@ -24,7 +24,10 @@ from newscrawl.core.text import element_text
 __all__ = ["byline_authors", "iso_date", "read_metadata"]
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
-_BY_PREFIX = re.compile(r"^\s*(by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
+_BY_PREFIX = re.compile(
+    r"^\s*(?:(?:posted|written|published|reported)\s+)?(by|von|par|por|di|door|av|af)\s+",
+    re.IGNORECASE,
+)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|&)\s*", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = (
@@ -35,11 +38,16 @@ _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _GLUED_DATE = re.compile(rf"(?<=[a-z])(?=(?:{_MONTHS}|{_DAYS})\b)")
 # A date or time closing a name ("- 2019-04-10", "November 18", "Monday", "9:02 AM"): a month
 # name counts only before a day number, so "June Carter" and "April Smith" stay whole.
+_DATELINE_LABEL = re.compile(r"\s*(?:last\s+)?(?:updated|published|posted|modified)\b", re.I)
 _DATE_TAIL = re.compile(
-    rf"\s*[-\u2013\u2014|,\u00b7]?\s*(?:(?:{_DAYS})\b.*"
+    rf"\s*[-\u2013\u2014|,\u00b7(\[]?\s*(?:(?:{_DAYS})\b.*"
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b.*"
+    r"|\d{1,2}\.?\s+[^\W\d_]+\.?\s+\d{4}\b.*"  # 12 January 2026, 12. März 2026, 12 janvier 2026
     r"|\d{4}-\d{1,2}-\d{1,2}.*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*"
-    r"|\d{1,2}:\d{2}\b.*)$"
+    r"|\d{1,2}:\d{2}\b.*"
+    r"|(?:last\s+)?(?:updated|published|posted|modified)\b.*"  # a dateline's label
+    r"|\d+\s*min(?:ute)?s?\.?\s+read\b.*)$",  # reading time
+    re.IGNORECASE,
 )
 # Author strings longer than this are bios or sentences, not names.
 MAX_AUTHOR_CHARS = 80
@@ -267,8 +275,20 @@ def _split_names(raw: str, *, datelines: bool = True) -> list[str]:
         return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
     # Bylines run into their dateline: "Jeff FoustNovember 18", "Jane Roe - 2019-04-10".
     raw = _GLUED_DATE.sub(" ", raw)
-    names = [_DATE_TAIL.sub("", n).strip(" .,-|") for n in _AUTHOR_SPLIT.split(raw)]
+    names = [_without_dateline(n).strip(" .,-|") for n in _AUTHOR_SPLIT.split(raw)]
     return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and any(c.isalpha() for c in n)]
+
+
+def _without_dateline(name: str) -> str:
+    """`name` without the date, time or dateline label it ends with; a part that is only a
+    date goes entirely, but a name that merely starts with a weekday ("Tuesday Weld") stays."""
+    match = _DATE_TAIL.search(name)
+    if match is None:
+        return name
+    words_only = not any(c.isdigit() for c in name) and not _DATELINE_LABEL.match(name)
+    if match.start() == 0 and " " in name.strip() and words_only:
+        return name
+    return name[: match.start()]
 
 
 def _ld_image(article: dict[str, Any] | None) -> str | None:
