@@ -7,6 +7,8 @@
   size follows what it holds rather than its busiest moment.
 - ShortNetworkErrors keeps Scrapy's robots.txt middleware from logging a 60-line traceback
   for every site it cannot reach: the one-line message says what happened.
+- ParentWatch stops a crawl started by `newscrawl crawl` when that process is gone (killed
+  with SIGKILL, which it cannot pass on), instead of crawling on as an orphan.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ctypes
 import ctypes.util
 import json
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     NotConfigured,
 )
+from scrapy.utils.defer import _schedule_coro
 from twisted.internet import task
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
 
@@ -35,6 +39,7 @@ from newscrawl.pipelines.writer import stats_path
 
 __all__ = [
     "MemoryTrim",
+    "ParentWatch",
     "ShortNetworkErrors",
     "StatsFile",
     "can_trim",
@@ -244,3 +249,44 @@ class ShortNetworkErrors:
             if not any(isinstance(f, _DropNetworkTracebacks) for f in target.filters):
                 target.addFilter(_DropNetworkTracebacks())
         return cls()
+
+
+class ParentWatch:
+    """Close the spider (reason `parent_gone`) once the process that started it has exited.
+
+    `newscrawl crawl` passes its pid as NEWSCRAWL_PARENT_PID and forwards the signals it gets;
+    only SIGKILL cannot be forwarded, and then the crawl would run on, unseen, writing to a
+    file its user believes finished. Settings: NEWSCRAWL_PARENT_PID (0: off, the default).
+    """
+
+    interval = 1.0
+
+    def __init__(self, crawler: Crawler, parent: int) -> None:
+        self.crawler = crawler
+        self.parent = parent
+        self.task: Any = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParentWatch:
+        parent = crawler.settings.getint("NEWSCRAWL_PARENT_PID", 0)
+        if parent <= 0:
+            raise NotConfigured
+        return cls(crawler, parent)
+
+    def spider_opened(self, spider: Any = None) -> None:
+        self.task = task.LoopingCall(self.check)
+        self.task.start(self.interval, now=True)
+
+    def check(self) -> None:
+        if os.getppid() == self.parent:
+            return
+        logger.warning("the newscrawl process that started this crawl is gone: closing")
+        self.spider_closed()
+        assert self.crawler.engine is not None
+        _schedule_coro(self.crawler.engine.close_spider_async(reason="parent_gone"))
+
+    def spider_closed(self, spider: Any = None) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()

@@ -55,6 +55,7 @@ EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 900,
     "newscrawl.extensions.MemoryTrim": 910,
     "newscrawl.extensions.ShortNetworkErrors": 920,
+    "newscrawl.extensions.ParentWatch": 930,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {
@@ -90,6 +91,7 @@ NEWSCRAWL_CLEAN_WORKERS = 0  # worker processes for extraction; 0: one per core,
 NEWSCRAWL_CLEAN_TIMEOUT = 60.0  # seconds one page may take in a worker before it is killed
 NEWSCRAWL_MEMORY_TRIM_INTERVAL = 2.0  # seconds between returning freed heap to the OS; 0: off
 NEWSCRAWL_SHORT_NETWORK_ERRORS = True  # one log line, no traceback, for unreachable robots.txt
+NEWSCRAWL_PARENT_PID = 0  # close the crawl when this process is gone (set by newscrawl crawl)
 
 # --- Validation (ValidationPipeline) ---
 NEWSCRAWL_VALIDATE_ENABLED = True  # check each record against the JSON Schema

@@ -14,7 +14,13 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 from sitegen import make_site
 
-from newscrawl.extensions import MemoryTrim, ShortNetworkErrors, StatsFile, summarize_stats
+from newscrawl.extensions import (
+    MemoryTrim,
+    ParentWatch,
+    ShortNetworkErrors,
+    StatsFile,
+    summarize_stats,
+)
 from newscrawl.items import RawPage
 from newscrawl.pipelines import (
     CleaningPipeline,
@@ -47,6 +53,7 @@ def crawler_with(settings: dict[str, Any] | None = None) -> Any:
         (StatsFile, "NEWSCRAWL_STATS_FILE_ENABLED"),
         (MemoryTrim, "NEWSCRAWL_MEMORY_TRIM_INTERVAL"),
         (ShortNetworkErrors, "NEWSCRAWL_SHORT_NETWORK_ERRORS"),
+        (ParentWatch, "NEWSCRAWL_PARENT_PID"),
     ],
 )
 def test_disabled_component_is_not_configured(component: Any, setting: str) -> None:

@@ -317,3 +317,42 @@ def test_crawl_reports_progress_while_it_runs(
     counts = [int(m.group(1)) for line in lines if (m := re.search(r"\] (\d+) article", line))]
     assert len(counts) >= 2 and counts == sorted(counts)  # one line every half second, growing
     assert counts[-1] <= len(out.read_text("utf-8").splitlines())
+
+
+def test_a_crawl_whose_newscrawl_process_was_killed_stops_by_itself(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    """SIGKILL cannot be passed on: the crawl notices its parent is gone and closes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "newscrawl.cli", "crawl", demo_server.url("/"), "-o", str(out)]
+    cmd += ["-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "ERROR"]
+    cmd += ["-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env)
+    crawl: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 90
+        while not (out.exists() and out.read_bytes().count(b"\n") >= 1):
+            assert proc.poll() is None and time.monotonic() < deadline, "no records written"
+            time.sleep(0.2)
+        crawl = psutil.Process(proc.pid).children(recursive=True)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        _, alive = psutil.wait_procs(crawl, timeout=60)
+        assert alive == [], "the crawl went on as an orphan"
+    finally:
+        for child in crawl:
+            if child.is_running():
+                child.kill()
+    stats = json.loads(out.with_name("out.stats.json").read_text("utf-8"))
+    assert stats["summary"]["finish_reason"] == "parent_gone"
+    lines = out.read_text("utf-8").splitlines()
+    assert 1 <= len(lines) < 34 and all(json.loads(line)["text"] for line in lines)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl, recover_tail
 
 
@@ -50,3 +52,20 @@ def test_iter_jsonl_names_bad_lines(tmp_path: Path) -> None:
     path.write_bytes(b'{"a":1}\nnot json\n\n{"b":2}\n')
     rows = list(iter_jsonl(path))
     assert [(n, e is None) for n, _, e in rows] == [(1, True), (2, False), (4, True)]
+
+
+def test_a_second_writer_of_one_file_is_refused_while_the_first_writes(tmp_path: Path) -> None:
+    """Two crawls appending to one output would each write the same articles."""
+    from newscrawl.core.jsonl import OutputBusyError, output_busy
+
+    out = tmp_path / "out.jsonl"
+    with JsonlWriter(out) as first:
+        first.write({"a": 1})
+        assert output_busy(out)
+        with pytest.raises(OutputBusyError, match="being written by another process"):
+            JsonlWriter(out)
+        first.write({"a": 2})
+    assert not output_busy(out)
+    with JsonlWriter(out) as again:
+        again.write({"a": 3})
+    assert [json.loads(line)["a"] for line in out.read_text("utf-8").splitlines()] == [1, 2, 3]

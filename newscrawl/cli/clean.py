@@ -28,7 +28,7 @@ from typing import Any
 from newscrawl.cli.common import CliError
 from newscrawl.core import worker
 from newscrawl.core.cleaner import Cleaner
-from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
+from newscrawl.core.jsonl import JsonlWriter, iter_jsonl, output_busy
 from newscrawl.core.record import build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
@@ -245,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--min-words must be >= 0", code=2)
     if args.output.is_dir():
         raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
+    if output_busy(args.output):
+        raise CliError(f"{args.output} is being written by another process: use another -o")
     if args.workers < 1:
         raise CliError("--workers must be >= 1", code=2)
     records, dropped = clean_pages(

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.cli.common import CliError
+from newscrawl.core.jsonl import output_busy
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.sources import check_setting_string
 from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
@@ -71,7 +72,7 @@ def run_crawl(
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-L", log_level]
     for key, value in spider_args.items():
         cmd += ["-a", f"{key}={value}"]
-    merged = {**settings, "NEWSCRAWL_OUTPUT": str(output)}
+    merged = {**settings, "NEWSCRAWL_OUTPUT": str(output), "NEWSCRAWL_PARENT_PID": str(os.getpid())}
     for key, value in merged.items():
         cmd += ["-s", f"{key}={value}"]
     if log_file is not None:
@@ -263,6 +264,8 @@ def run(args: argparse.Namespace) -> int:
     chosen = args.output or from_setting
     run_id = args.run_id or settings.get("NEWSCRAWL_RUN_ID") or None
     output = Path(chosen) if chosen else default_output(run_id=run_id)
+    if output_busy(output):
+        raise CliError(f"{output} is being written by another crawl: wait, or use another -o")
     outcome = run_crawl(
         spider_args,
         settings,

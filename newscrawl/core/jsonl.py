@@ -16,7 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JsonlWriter", "dumps_line", "iter_jsonl", "recover_tail"]
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "JsonlWriter",
+    "OutputBusyError",
+    "dumps_line",
+    "iter_jsonl",
+    "output_busy",
+    "recover_tail",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +75,48 @@ def recover_tail(path: Path) -> Path | None:
     return aside
 
 
+class OutputBusyError(OSError):
+    """Another process holds the JSONL file open for writing."""
+
+
+def _lock(fh: Any, path: Path) -> None:
+    """Take the file's exclusive advisory lock, or raise OutputBusyError at once."""
+    if fcntl is None:  # not POSIX: no lock, as before
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise OutputBusyError(f"{path} is being written by another process") from None
+
+
+def output_busy(path: Path) -> bool:
+    """Whether another process is writing `path` now (holds its writer's lock)."""
+    if fcntl is None or not Path(path).is_file():
+        return False
+    with Path(path).open("rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    return False
+
+
 class JsonlWriter:
-    """Append records to a JSONL file, one complete line per write, flushed each time."""
+    """Append records to a JSONL file, one complete line per write, flushed each time.
+
+    The writer holds an exclusive lock on the file while it is open: two crawls appending
+    to one output would each read it back as it was at their start and write the same
+    articles twice, so the second one is refused (OutputBusyError).
+    """
 
     def __init__(self, path: Path, *, fsync_every: int = 0) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.set_aside = recover_tail(self.path)
         self._fh = self.path.open("ab")
+        _lock(self._fh, self.path)  # before the tail check: another writer may be mid-line
+        self.set_aside = recover_tail(self.path)
         self._fsync_every = fsync_every
         self.written = 0
 
