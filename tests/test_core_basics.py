@@ -62,6 +62,14 @@ def test_iso_date_rejects_future_and_garbage() -> None:
     assert iso_date("2026-05-01T01:53:14.418Z", FETCHED) == "2026-05-01T01:53:14+00:00"
     assert iso_date("2026-05-01T02:24:00-08:00", FETCHED) == "2026-05-01T02:24:00-08:00"
     assert iso_date("2026-05-01T02:24:00.000000", FETCHED) == "2026-05-01"
+    assert iso_date("2026-05-01 09:30", FETCHED) == "2026-05-01"
+    assert iso_date("Fri, 01 May 2026 09:30:00 GMT", FETCHED) == "2026-05-01T09:30:00+00:00"
+    # A date and a time of the same day do not contradict each other.
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle",
+      "datePublished": "2026-05-01T08:00:00Z", "dateModified": "2026-05-01 09:30"}</script>
+      </head><body></body></html>"""
+    meta = read_metadata(fromstring(html), "https://ex.com/a", fetched_at=FETCHED)
+    assert (meta["published"], meta["modified"]) == ("2026-05-01T08:00:00+00:00", "2026-05-01")
     assert iso_date("2027-01-01", FETCHED) is None
     assert iso_date("yesterday", FETCHED) is None
     assert iso_date("2026-13-45", FETCHED) is None

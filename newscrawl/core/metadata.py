@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -118,7 +119,7 @@ def read_metadata(
         meta.get("last-modified"),
         _time_element(tree, "dateModified"),
     )
-    if published and modified and modified < published:
+    if published and modified and _before(modified, published):
         modified = None
     out["published"], out["modified"] = published, modified
 
@@ -175,7 +176,7 @@ def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
     except ValueError:
         match = _DATE_ONLY.match(text)
         if not match:
-            return None
+            return _http_date(text, fetched_at)
         try:
             parsed = datetime(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
@@ -187,6 +188,30 @@ def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
     if len(text) <= 10 or parsed.tzinfo is None:
         return parsed.date().isoformat()
     return parsed.replace(microsecond=0).isoformat()
+
+
+def _http_date(text: str, fetched_at: datetime | None) -> str | None:
+    """An RFC 2822 date ("Mon, 12 Jan 2026 09:30:00 GMT", as in feeds and HTTP headers)."""
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None or not _not_future(parsed, fetched_at):
+        return None
+    if parsed.tzinfo is None:
+        return parsed.date().isoformat()
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def _before(later: str, earlier: str) -> bool:
+    """Whether ISO date(-time) `later` is before `earlier`; a bare date is before a time of
+    a later day only (a date and a time of the same day do not contradict each other)."""
+    if len(later) <= 10 or len(earlier) <= 10:
+        return later[:10] < earlier[:10]
+    try:
+        return datetime.fromisoformat(later) < datetime.fromisoformat(earlier)
+    except ValueError:
+        return False
 
 
 def _not_future(parsed: datetime, fetched_at: datetime | None) -> bool:
