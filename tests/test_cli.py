@@ -240,6 +240,11 @@ def test_crawl_command_writes_and_summarises(
             ["http://x.example/", "-s", "NEWSCRAWL_DEDUP_ENABLED=yes"],
             "'NEWSCRAWL_DEDUP_ENABLED' must be True or False, got 'yes'",
         ),
+        (["http//x.example/"], "URL: not an http(s) URL: 'http//x.example/'\n"),
+        (
+            ["http://x.example/", "--allowed-domain", "http://x.example/"],
+            "--allowed-domain: give a domain like example.com, not 'http://x.example/'",
+        ),
     ],
 )
 def test_crawl_rejects_bad_urls_and_settings_before_starting(
@@ -305,6 +310,7 @@ def test_clean_says_which_page_was_too_long_to_read_whole(
     assert f"a page of {size} characters, more than extraction reads" in err
     (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert "Paragraph 0 " in record["text"] and "Paragraph 199 " not in record["text"]
+    assert record["text"].rstrip().endswith("harbour works.")  # cut between tags, not in a word
 
 
 def test_clean_can_name_each_page_it_dropped(

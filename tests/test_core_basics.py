@@ -355,6 +355,10 @@ def test_metadata_resolves_escaped_text_and_keeps_datelines_out_of_author_names(
     </head><body><p>Text.</p></body></html>"""
     meta = read_metadata(fromstring(html), "https://ex.com/a", fetched_at=FETCHED)
     assert meta["title"] == "Review \u2013 shoots for the moon & lands"
+    twice = "<html><head><meta property='og:title' content='Harbour &amp;amp;amp; ferry'>"
+    assert read_metadata(fromstring(twice + "</head></html>"), "https://e.x/")["title"] == (
+        "Harbour & ferry"
+    )
     assert meta["description"] == "We needed to win this game\u201d"
     assert meta["authors"] == ["Jeff Foust", "FEDERICA LUSIARDI"]
     byline = "<html><head><meta name='author' content='Associated Press November 19, 9:02 AM'>"

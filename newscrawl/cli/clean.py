@@ -272,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
         if dropped:
             print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
         return 1
+    made = len(records)
     if args.append and args.output.is_file():
         records, already = _not_in(args.output, records)
         if already:
@@ -284,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(records)} record(s) from {total} page(s) written to {args.output}")
     if dropped:
         print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
-    return 0 if records or total == 0 else 1
+    return 0 if made else 1
 
 
 def _print_drop(origin: str, reason: str) -> None:

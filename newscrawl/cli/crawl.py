@@ -204,6 +204,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log-level",
         default="WARNING",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
         help="Scrapy's log level (default WARNING; INFO shows settings, components, stats)",
     )
 
@@ -229,7 +231,8 @@ def check_urls(urls: list[str], option: str) -> None:
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.hostname:
             continue
-        hint = f" (did you mean http://{url}?)" if "://" not in url else ""
+        bare = "://" not in url and not url.startswith(("http:", "https:", "http/", "https/"))
+        hint = f" (did you mean http://{url}?)" if bare else ""
         raise CliError(f"{option}: not an http(s) URL: {url!r}{hint}", code=2)
 
 
@@ -238,6 +241,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("give at least one URL, --sitemap or --feed", code=2)
     if args.output is not None and args.output.is_dir():
         raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
+    for domain in args.allowed_domain:
+        if "/" in domain or ":" in domain or not domain.strip("."):
+            raise CliError(f"--allowed-domain: give a domain like example.com, not {domain!r}", 2)
     check_urls(args.urls, "URL")
     check_urls(args.sitemap, "--sitemap")
     check_urls(args.feed, "--feed")
@@ -306,7 +312,8 @@ def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
 def print_outcome(outcome: CrawlOutcome) -> None:
     s = outcome.summary
     print(f"output: {outcome.output}")
-    print(f"stats:  {outcome.stats_path}")
+    if outcome.stats_path.exists():
+        print(f"stats:  {outcome.stats_path}")
     if s:
         print(
             f"pages fetched: {s.get('pages_fetched', 0)}  "

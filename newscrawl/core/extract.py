@@ -153,7 +153,9 @@ def extract_page(
         return page
     if len(html) > MAX_HTML_CHARS:
         page.truncated_from = len(html)
-        html, data = html[:MAX_HTML_CHARS], None
+        # Cut before the last tag that fits, so no word or paragraph ends half-way.
+        cut = html.rfind("<" if isinstance(html, str) else b"<", 0, MAX_HTML_CHARS)  # type: ignore[arg-type]
+        html, data = html[: cut if cut > 0 else MAX_HTML_CHARS], None
     try:
         tree = _load_tree(html, data)
     except Exception as exc:  # lxml raises many types on hostile input

@@ -420,5 +420,10 @@ def _clean(value: Any) -> str | None:
     often HTML-escaped twice over ("Shows &#8211; A Mix")."""
     if not isinstance(value, str):
         return None
-    text = " ".join(html.unescape(value).split())
+    text = value
+    for _ in range(3):  # "&amp;amp;" comes from escaping twice: undo as often, within reason
+        if "&" not in text or (unescaped := html.unescape(text)) == text:
+            break
+        text = unescaped
+    text = " ".join(text.split())
     return text or None
