@@ -283,10 +283,13 @@ class ParentWatch:
         if os.getppid() == self.parent:
             return
         logger.warning("the newscrawl process that started this crawl is gone: closing")
-        self.spider_closed()
+        self._stop()
         assert self.crawler.engine is not None
         _schedule_coro(self.crawler.engine.close_spider_async(reason="parent_gone"))
 
     def spider_closed(self, spider: Any = None) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()

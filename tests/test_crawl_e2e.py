@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -258,25 +262,14 @@ def test_sigterm_to_newscrawl_crawl_stops_the_crawl_it_started(
 ) -> None:
     """A service manager stops `newscrawl crawl` with SIGTERM: the crawl stops with it,
     cleanly, and the file holds only whole records."""
-    import os
     import signal
-    import subprocess
-    import sys
-    import time
 
     import psutil
 
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "newscrawl.cli", "crawl", demo_server.url("/"), "-o", str(out)]
-    cmd += ["-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "ERROR"]
-    cmd += ["-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    proc = _slow_cli_crawl(demo_server, tmp_path, out, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 90
-        while not (out.exists() and out.read_bytes().count(b"\n") >= 2):
-            assert proc.poll() is None and time.monotonic() < deadline, "no records written"
-            time.sleep(0.2)
+        _wait_for_records(proc, out, 2)
         crawl = psutil.Process(proc.pid).children(recursive=True)
         assert crawl, "the crawl runs in a child process"
         proc.send_signal(signal.SIGTERM)
@@ -323,26 +316,15 @@ def test_a_crawl_whose_newscrawl_process_was_killed_stops_by_itself(
     demo_server: DemoServer, tmp_path: Path
 ) -> None:
     """SIGKILL cannot be passed on: the crawl notices its parent is gone and closes."""
-    import os
     import signal
-    import subprocess
-    import sys
-    import time
 
     import psutil
 
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "newscrawl.cli", "crawl", demo_server.url("/"), "-o", str(out)]
-    cmd += ["-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "ERROR"]
-    cmd += ["-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env)
+    proc = _slow_cli_crawl(demo_server, tmp_path, out)
     crawl: list[psutil.Process] = []
     try:
-        deadline = time.monotonic() + 90
-        while not (out.exists() and out.read_bytes().count(b"\n") >= 1):
-            assert proc.poll() is None and time.monotonic() < deadline, "no records written"
-            time.sleep(0.2)
+        _wait_for_records(proc, out, 1)
         crawl = psutil.Process(proc.pid).children(recursive=True)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -356,3 +338,21 @@ def test_a_crawl_whose_newscrawl_process_was_killed_stops_by_itself(
     assert stats["summary"]["finish_reason"] == "parent_gone"
     lines = out.read_text("utf-8").splitlines()
     assert 1 <= len(lines) < 34 and all(json.loads(line)["text"] for line in lines)
+
+
+def _slow_cli_crawl(
+    demo_server: DemoServer, tmp_path: Path, out: Path, **popen: Any
+) -> subprocess.Popen[Any]:
+    """`newscrawl crawl` of the demo site into `out`, slowed down to be stopped part-way."""
+    cmd = [sys.executable, "-m", "newscrawl.cli", "crawl", demo_server.url("/"), "-o", str(out)]
+    cmd += ["-s", "DOWNLOAD_DELAY=0.5", "-s", "AUTOTHROTTLE_ENABLED=False", "--log-level", "ERROR"]
+    cmd += ["-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
+    return subprocess.Popen(cmd, cwd=tmp_path, env=env, **popen)
+
+
+def _wait_for_records(proc: subprocess.Popen[Any], out: Path, count: int) -> None:
+    deadline = time.monotonic() + 90
+    while not (out.exists() and out.read_bytes().count(b"\n") >= count):
+        assert proc.poll() is None and time.monotonic() < deadline, "no records written"
+        time.sleep(0.2)

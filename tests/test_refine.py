@@ -22,7 +22,15 @@ def _texts(blocks: list[Block]) -> list[str]:
     return [b.text for b in blocks]
 
 
-PARAS = "".join(f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(3))
+def _paras(count: int) -> str:
+    return "".join(f"<p>{_para(i)}</p>" for i in range(count))
+
+
+def _para(i: int) -> str:
+    return f"Paragraph {i} of the story, with enough words to read."
+
+
+PARAS = _paras(3)
 
 
 def test_headline_repeating_the_title_is_dropped() -> None:
@@ -161,10 +169,7 @@ def test_a_link_with_a_paragraph_beside_it_in_the_body_is_no_card() -> None:
     body = (
         "<p>The council met on Monday to discuss the flood barrier and its cost.</p>"
         "<p><a href='/2024/04/01/earlier-report.html'>Read the earlier report on the barrier"
-        "</a></p>"
-        + "".join(
-            f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(6)
-        )
+        "</a></p>" + _paras(6)
     )
     tree = _tree(f"<article><div class='body'>{body}</div></article>")
     hints = refine.prepare_tree(tree, URL)
@@ -316,18 +321,14 @@ def test_two_inline_links_in_a_span_are_prose() -> None:
 
 
 def test_text_outside_the_declared_article_body_is_dropped_when_most_is_inside() -> None:
-    body = "".join(
-        f"<p>Paragraph {i} of the story, with enough words to read.</p>" for i in range(5)
-    )
+    body = _paras(5)
     page = (
         "<div class='print-header'>Print this page and share it with colleagues today</div>"
         f"<div itemprop='articleBody'>{body}</div>"
         "<div class='widget'><p>Sign up for our morning newsletter, free every weekday</p></div>"
     )
     hints = refine.prepare_tree(_tree(page), URL)
-    paragraphs = [
-        ("p", f"Paragraph {i} of the story, with enough words to read.") for i in range(5)
-    ]
+    paragraphs = [("p", _para(i)) for i in range(5)]
     blocks = _blocks(
         ("p", "Print this page and share it with colleagues today"),
         *paragraphs,

@@ -25,14 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newscrawl.cli.common import CliError
+from newscrawl.cli.common import CliError, check_output
 from newscrawl.core import worker
 from newscrawl.core.cleaner import Cleaner
-from newscrawl.core.jsonl import JsonlWriter, iter_jsonl, output_busy
-from newscrawl.core.record import build_record
+from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
+from newscrawl.core.record import ArticleKeys, build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
-from newscrawl.core.urls import url_key
 
 __all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
 
@@ -152,27 +151,29 @@ def _parse_time(value: Any) -> datetime | None:
 
 def _extract_all(
     pages: Iterator[tuple[str, str | bytes, datetime | None, str]], workers: int
-) -> Iterator[tuple[PageExtraction, datetime]]:
-    """Page extractions in input order, on `workers` processes with a bounded window."""
-    jobs = ((html, url, fetched_at or datetime.now(UTC)) for url, html, fetched_at, _ in pages)
+) -> Iterator[tuple[PageExtraction, datetime, str]]:
+    """(extraction, fetch time, origin) of each page in input order, on `workers` processes
+    with a bounded window."""
+    jobs = ((html, url, at or datetime.now(UTC), origin) for url, html, at, origin in pages)
     if workers <= 1:
-        for html, url, moment in jobs:
-            yield worker.extract(html, url, fetched_at=moment), moment
+        for html, url, moment, origin in jobs:
+            yield worker.extract(html, url, fetched_at=moment), moment, origin
         return
-    window: deque[tuple[Future[PageExtraction], datetime]] = deque()
+    window: deque[tuple[Future[PageExtraction], datetime, str]] = deque()
     # forkserver: a fork of a process with threads can deadlock.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker.start
     ) as pool:
-        for html, url, moment in jobs:
-            window.append((pool.submit(worker.extract, html, url, fetched_at=moment), moment))
+        for html, url, moment, origin in jobs:
+            future = pool.submit(worker.extract, html, url, fetched_at=moment)
+            window.append((future, moment, origin))
             if len(window) >= WINDOW_PER_WORKER * workers:
-                future, moment = window.popleft()
-                yield future.result(), moment
+                future, moment, origin = window.popleft()
+                yield future.result(), moment, origin
         while window:
-            future, moment = window.popleft()
-            yield future.result(), moment
+            future, moment, origin = window.popleft()
+            yield future.result(), moment, origin
 
 
 def clean_pages(
@@ -191,15 +192,10 @@ def clean_pages(
     `on_drop(origin, reason)` is called for each page that gives no record.
     """
     cleaner = Cleaner(state_dir=state_dir, hold_pages=HOLD_ALL, max_held=HOLD_ALL)
-    origins: list[str] = []
-
-    def tracked() -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
-        for page in pages:
-            origins.append(page[3])
-            yield page
-
+    origins: list[str] = []  # by index, the token each page's result carries
     results = []
-    for index, (page, moment) in enumerate(_extract_all(tracked(), workers)):
+    for index, (page, moment, origin) in enumerate(_extract_all(pages, workers)):
+        origins.append(origin)
         if keep_listings and page.page_type != "article" and not page.error:
             page.page_type = "article"
         if page.truncated_from:
@@ -243,10 +239,7 @@ def clean_pages(
 def run(args: argparse.Namespace) -> int:
     if args.min_words < 0:
         raise CliError("--min-words must be >= 0", code=2)
-    if args.output.is_dir():
-        raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
-    if output_busy(args.output):
-        raise CliError(f"{args.output} is being written by another process: use another -o")
+    check_output(args.output)
     if args.workers < 1:
         raise CliError("--workers must be >= 1", code=2)
     records, dropped = clean_pages(
@@ -294,18 +287,8 @@ def _print_drop(origin: str, reason: str) -> None:
 
 def _not_in(output: Path, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """The records whose article (URL, canonical URL or text) `output` does not hold yet."""
-    urls: set[str] = set()
-    texts: set[str] = set()
-    for _, old, error in iter_jsonl(output):
-        if error is None and isinstance(old, dict):
-            urls.update(url_key(u) for u in (old.get("url"), old.get("canonical_url")) if u)
-            texts.add(str(old.get("fingerprint")))
-    new = [
-        r
-        for r in records
-        if r["fingerprint"] not in texts
-        and not {url_key(r["url"]), url_key(r["canonical_url"])} & urls
-    ]
+    held, _ = ArticleKeys.of_file(output)
+    new = [r for r in records if r not in held]
     return new, len(records) - len(new)
 
 

@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newscrawl.cli.common import CliError
-from newscrawl.core.jsonl import output_busy
+from newscrawl.cli.common import CliError, check_output
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.sources import check_setting_string
 from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
@@ -239,8 +238,6 @@ def check_urls(urls: list[str], option: str) -> None:
 def run(args: argparse.Namespace) -> int:
     if not (args.urls or args.sitemap or args.feed):
         raise CliError("give at least one URL, --sitemap or --feed", code=2)
-    if args.output is not None and args.output.is_dir():
-        raise CliError(f"-o {args.output}: is a directory; give a file name", code=2)
     for domain in args.allowed_domain:
         if "/" in domain or ":" in domain or not domain.strip("."):
             raise CliError(f"--allowed-domain: give a domain like example.com, not {domain!r}", 2)
@@ -270,8 +267,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = args.output or from_setting
     run_id = args.run_id or settings.get("NEWSCRAWL_RUN_ID") or None
     output = Path(chosen) if chosen else default_output(run_id=run_id)
-    if output_busy(output):
-        raise CliError(f"{output} is being written by another crawl: wait, or use another -o")
+    check_output(output)
     outcome = run_crawl(
         spider_args,
         settings,

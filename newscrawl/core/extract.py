@@ -148,13 +148,14 @@ def extract_page(
                 html, data = body.decode("utf-8"), body  # valid: what w3lib would give
         if data is None:
             html = html_to_unicode(f"charset={encoding}", body)[1]
+    assert isinstance(html, str)  # bytes were decoded above
     if not html or not html.strip():
         page.error = "empty_page"
         return page
     if len(html) > MAX_HTML_CHARS:
         page.truncated_from = len(html)
         # Cut before the last tag that fits, so no word or paragraph ends half-way.
-        cut = html.rfind("<" if isinstance(html, str) else b"<", 0, MAX_HTML_CHARS)  # type: ignore[arg-type]
+        cut = html.rfind("<", 0, MAX_HTML_CHARS)
         html, data = html[: cut if cut > 0 else MAX_HTML_CHARS], None
     try:
         tree = _load_tree(html, data)
@@ -562,7 +563,7 @@ def _fragment_share(blocks: list[Block]) -> float:
 
 
 def _second_opinion(
-    html: str | bytes, data: bytes | None, url: str, census: _Census, blocks: list[Block]
+    html: str, data: bytes | None, url: str, census: _Census, blocks: list[Block]
 ) -> list[Block]:
     """trafilatura's full mode on a fresh tree, kept when it is less of a fragment soup.
 

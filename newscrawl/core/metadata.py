@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from newscrawl.core.text import element_text
+from newscrawl.core.text import element_text, key
 
 __all__ = ["byline_authors", "iso_date", "read_metadata"]
 
@@ -39,14 +39,15 @@ _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _GLUED_DATE = re.compile(rf"(?<=[a-z])(?=(?:{_MONTHS}|{_DAYS})\b)")
 # A date or time closing a name ("- 2019-04-10", "November 18", "Monday", "9:02 AM"): a month
 # name counts only before a day number, so "June Carter" and "April Smith" stay whole.
-_DATELINE_LABEL = re.compile(r"\s*(?:last\s+)?(?:updated|published|posted|modified)\b", re.I)
+_LABEL = r"(?:last\s+)?(?:updated|published|posted|modified)\b"  # a dateline's label
+_DATELINE_LABEL = re.compile(rf"\s*{_LABEL}", re.IGNORECASE)
 _DATE_TAIL = re.compile(
     rf"\s*[-\u2013\u2014|,\u00b7(\[]?\s*(?:(?:{_DAYS})\b.*"
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b.*"
     r"|\d{1,2}\.?\s+[^\W\d_]+\.?\s+\d{4}\b.*"  # 12 January 2026, 12. März 2026, 12 janvier 2026
     r"|\d{4}-\d{1,2}-\d{1,2}.*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*"
     r"|\d{1,2}:\d{2}\b.*"
-    r"|(?:last\s+)?(?:updated|published|posted|modified)\b.*"  # a dateline's label
+    rf"|{_LABEL}.*"
     r"|\d+\s*min(?:ute)?s?\.?\s+read\b.*)$",  # reading time
     re.IGNORECASE,
 )
@@ -54,7 +55,6 @@ _DATE_TAIL = re.compile(
 MAX_AUTHOR_CHARS = 80
 # A keyword longer than this is a sentence (a headline, a description), not a tag.
 MAX_TAG_WORDS = 10
-_WORDS = re.compile(r"\w+")
 # What sits between a headline and the site name in a <title>: " - ", " | ", " — ", " :: ".
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[-|\u2013\u2014\u00b7]|::)\s+")
 
@@ -85,11 +85,12 @@ def read_metadata(
         # An h1 inside a link is the site's logo (linking home), not the article's headline.
         h1 = next((h for h in tree.iter("h1") if next(h.iterancestors("a"), None) is None), None)
         title = element_text(h1) if h1 is not None else None
-    if not title:
+    if title:
+        out["title"] = _clean(title)
+    else:
         el = tree.find(".//title")
-        title = element_text(el) if el is not None else None
-        title = _without_site_suffix(_clean(title), url, meta.get("og:site_name"))
-    out["title"] = _clean(title)
+        title = _clean(element_text(el)) if el is not None else None
+        out["title"] = _without_site_suffix(title, url, meta.get("og:site_name"))
 
     authors = _ld_authors(article) if article else []
     if not authors:
@@ -185,9 +186,7 @@ def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
         return text if _not_future(parsed, fetched_at) else None
     if not _not_future(parsed, fetched_at):
         return None
-    if len(text) <= 10 or parsed.tzinfo is None:
-        return parsed.date().isoformat()
-    return parsed.replace(microsecond=0).isoformat()
+    return parsed.date().isoformat() if len(text) <= 10 else _iso(parsed)
 
 
 def _http_date(text: str, fetched_at: datetime | None) -> str | None:
@@ -198,6 +197,11 @@ def _http_date(text: str, fetched_at: datetime | None) -> str | None:
         return None
     if parsed is None or not _not_future(parsed, fetched_at):
         return None
+    return _iso(parsed)
+
+
+def _iso(parsed: datetime) -> str:
+    """One of the two shapes: a zoned time to the second, or the date of a zoneless one."""
     if parsed.tzinfo is None:
         return parsed.date().isoformat()
     return parsed.replace(microsecond=0).isoformat()
@@ -341,12 +345,12 @@ def _tags(meta: dict[str, str], article: dict[str, Any] | None, title: str | Non
     if not tags and meta.get("article:tag"):
         tags.extend(meta["article:tag"].split(","))
     cleaned = [" ".join(html.unescape(t).split()) for t in tags]
-    headline = _letters(title or "")
+    headline = key(title or "")
     return list(
         dict.fromkeys(
             t
             for t in cleaned
-            if t and len(t.split()) <= MAX_TAG_WORDS and not (headline and headline in _letters(t))
+            if t and len(t.split()) <= MAX_TAG_WORDS and not (headline and headline in key(t))
         )
     )
 
@@ -360,9 +364,9 @@ def _without_site_suffix(title: str | None, url: str, site_name: str | None) -> 
     head, sep, tail = _split_suffix(title)
     if not sep:
         return title
-    name = _letters(tail)
-    host = _letters(urlsplit(url).hostname or "")
-    if name and (name == _letters(site_name or "") or (len(name) >= 4 and name in host)):
+    name = key(tail)
+    host = key(urlsplit(url).hostname or "")
+    if name and (name == key(site_name or "") or (len(name) >= 4 and name in host)):
         return head
     return title
 
@@ -374,10 +378,6 @@ def _split_suffix(title: str) -> tuple[str, str, str]:
         return title, "", ""
     last = matches[-1]
     return title[: last.start()], last.group(), title[last.end() :]
-
-
-def _letters(text: str) -> str:
-    return "".join(_WORDS.findall(text.casefold()))
 
 
 def _time_element(tree: HtmlElement, itemprop: str) -> str | None:

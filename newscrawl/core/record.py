@@ -7,17 +7,28 @@ order and types are the same in every file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.core.jsonl import iter_jsonl
 from newscrawl.core.text import fingerprint, word_count
 from newscrawl.core.types import Block, PageExtraction
+from newscrawl.core.urls import url_key
 
-__all__ = ["RECORD_FIELDS", "build_record", "load_schema", "utc_iso", "validate_record"]
+__all__ = [
+    "RECORD_FIELDS",
+    "ArticleKeys",
+    "build_record",
+    "load_schema",
+    "utc_iso",
+    "validate_record",
+]
 
 RECORD_FIELDS = (
     "url",
@@ -132,3 +143,50 @@ def validate_record(record: Any) -> list[str]:
         where = "/".join(str(p) for p in err.path) or "(record)"
         messages.append(f"{where}: {err.message}")
     return messages
+
+
+def _digest(text: str) -> bytes:
+    # 12-byte digests keep a million keys in tens of MB with negligible collision odds.
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+
+
+class ArticleKeys:
+    """The articles a set of records holds: their URL keys (address and canonical URL, folded
+    by `url_key`) and their text fingerprints, as short digests.
+
+    One record per article means one per URL key and one per fingerprint: the same article
+    comes under several addresses, and sometimes with one text under unrelated addresses.
+    """
+
+    def __init__(self) -> None:
+        self.urls: set[bytes] = set()
+        self.texts: set[bytes] = set()
+
+    @classmethod
+    def of_file(cls, path: Path) -> tuple[ArticleKeys, int]:
+        """The keys of every record in a JSONL file, and how many records there were. A torn
+        or foreign line is skipped: its article, if any, is simply not known."""
+        keys, count = cls(), 0
+        for _, record, error in iter_jsonl(path):
+            if error is None and isinstance(record, dict) and "fingerprint" in record:
+                keys.add(record)
+                count += 1
+        return keys, count
+
+    @staticmethod
+    def _url_keys(record: dict[str, Any]) -> set[bytes]:
+        urls = (record.get("url"), record.get("canonical_url"))
+        return {_digest(url_key(u)) for u in urls if isinstance(u, str) and u}
+
+    def same_url(self, record: dict[str, Any]) -> bool:
+        return not self.urls.isdisjoint(self._url_keys(record))
+
+    def same_text(self, record: dict[str, Any]) -> bool:
+        return _digest(str(record["fingerprint"])) in self.texts
+
+    def __contains__(self, record: dict[str, Any]) -> bool:
+        return self.same_url(record) or self.same_text(record)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.urls |= self._url_keys(record)
+        self.texts.add(_digest(str(record["fingerprint"])))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from newscrawl.core.text import element_text
+from newscrawl.core.text import element_text, key, words
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -151,20 +151,6 @@ class PageHints:
     # Keys of the texts of the page's date elements (<time>, itemprop datePublished and
     # dateModified): a block that is only such a text is the dateline, metadata.
     datelines: frozenset[str] = field(default_factory=frozenset)
-
-
-def words(text: str) -> str:
-    """Case-folded word tokens joined by one space: compares texts whatever their punctuation."""
-    return " ".join(_WORD.findall(text.casefold()))
-
-
-def key(text: str) -> str:
-    """Case-folded word characters only: equal for the same text however it was put together.
-
-    Extractors join inline pieces with or without a space ("Headline" + "Excerpt" can come out
-    as "HeadlineExcerpt"), so matching ignores spacing and punctuation altogether.
-    """
-    return "".join(_WORD.findall(text.casefold()))
 
 
 def _marked_texts(tree: HtmlElement) -> tuple[str, frozenset[str]]:
@@ -428,8 +414,7 @@ def _teasers(tree: HtmlElement, url: str) -> tuple[set[str], set[str]]:
             if n >= TEASER_MIN_HEADLINE_WORDS:
                 headline_links.add(anchor)
                 for excerpt in _card_excerpts(a, href, site, here):
-                    found.update(words(element_text(el)) for el in excerpt.iter(*_LINE_TAGS))
-                    found.add(words(element_text(excerpt)))
+                    found.update(_line_texts(excerpt))
         line = a.getparent()
         while line is not None and line.tag not in _LINE_TAGS:
             if line.tag == "span":
@@ -529,6 +514,11 @@ def _drop_hover_cards(cards: dict[HtmlElement, set[str]]) -> None:
         _remove_keep_tail(span)
 
 
+def _line_texts(el: HtmlElement) -> set[str]:
+    """The words of `el` and of each line inside it: the texts its blocks may come out as."""
+    return {words(element_text(e)) for e in (el, *el.iter(*_LINE_TAGS))}
+
+
 def _teaser_runs(headed: dict[HtmlElement, str]) -> set[str]:
     """Sibling lines of one kind (tag and class) that each open with another article's
     headline link and add a short excerpt: a "latest news" list built without <li>.
@@ -584,9 +574,8 @@ def _teaser_lists(items: set[HtmlElement]) -> set[str]:
         texts = [words(element_text(c)) for c in entries]
         if any(t.count(" ") + 1 > TEASER_MAX_WORDS for t in texts):
             continue
-        for entry, text in zip(entries, texts, strict=True):
-            found.add(text)
-            found.update(words(element_text(el)) for el in entry.iter(*_LINE_TAGS))
+        for entry in entries:
+            found.update(_line_texts(entry))
     found.discard("")
     return found
 

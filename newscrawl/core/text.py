@@ -16,12 +16,14 @@ from lxml import etree
 __all__ = [
     "element_text",
     "fingerprint",
+    "key",
     "normalize",
     "normalized_key",
     "normalized_shape_key",
     "segment_key",
     "text_length",
     "word_count",
+    "words",
 ]
 
 # CJK scripts write words without spaces: count each ideograph or kana as one token.
@@ -31,6 +33,7 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 # for length thresholds set in Latin letters, each counts as this many.
 DENSE_CHAR_WEIGHT = 3
 _DENSE = re.compile(rf"[{_CJK}\uac00-\ud7af]")
+_WORD_CHARS = re.compile(r"\w+")
 
 
 def normalize(text: str) -> str:
@@ -81,6 +84,20 @@ def normalized_shape_key(norm: str) -> int:
 def fingerprint(text: str) -> str:
     """Content hash of an article text: identical bodies under different URLs collide."""
     return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def words(text: str) -> str:
+    """Case-folded word tokens joined by one space: compares texts whatever their punctuation."""
+    return " ".join(_WORD_CHARS.findall(text.casefold()))
+
+
+def key(text: str) -> str:
+    """Case-folded word characters only: equal for the same text however it was put together.
+
+    Extractors join inline pieces with or without a space ("Headline" + "Excerpt" can come out
+    as "HeadlineExcerpt"), so matching ignores spacing and punctuation altogether.
+    """
+    return "".join(_WORD_CHARS.findall(text.casefold()))
 
 
 def text_length(text: str) -> int:

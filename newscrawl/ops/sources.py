@@ -26,6 +26,7 @@ import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -232,7 +233,9 @@ def _url(where: str, key: str, url: str, variables: dict[str, str] | None) -> st
     return url if variables is None else filled
 
 
+@cache
 def _known_settings() -> dict[str, Any]:
+    """Every Scrapy and newscrawl setting with its default (built once: read, never changed)."""
     from scrapy.settings import default_settings
 
     from newscrawl import settings as project

@@ -12,7 +12,6 @@ incremental mode on, the seen store does that instead (and writes changed articl
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -20,24 +19,13 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.core.jsonl import iter_jsonl
-from newscrawl.core.urls import url_key
+from newscrawl.core.record import ArticleKeys
 from newscrawl.pipelines.drop import drop
 from newscrawl.pipelines.writer import output_path
 
 __all__ = ["DedupPipeline"]
 
 logger = logging.getLogger(__name__)
-
-
-def _digest(text: str) -> bytes:
-    # 12-byte digests keep a million keys in tens of MB with negligible collision odds.
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
-
-
-def _url_keys(record: dict[str, Any]) -> set[bytes]:
-    urls = (record.get("url"), record.get("canonical_url"))
-    return {_digest(url_key(u)) for u in urls if isinstance(u, str) and u}
 
 
 class DedupPipeline:
@@ -52,10 +40,8 @@ class DedupPipeline:
     def __init__(self, stats: Any = None, *, output: Path | None = None) -> None:
         self.stats = stats
         self.output = output
-        self._urls: set[bytes] = set()
-        self._texts: set[bytes] = set()
-        self._written_urls: set[bytes] = set()
-        self._written_texts: set[bytes] = set()
+        self._seen = ArticleKeys()  # passed on in this run
+        self._written = ArticleKeys()  # in the output before the run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -72,14 +58,8 @@ class DedupPipeline:
     def open_spider(self, spider: Any = None) -> None:
         if self.output is None or not self.output.is_file():
             return
-        count = 0
-        for _, record, error in iter_jsonl(self.output):
-            # A torn last line is the writer's to set aside; its article is written again.
-            if error is not None or not isinstance(record, dict) or "fingerprint" not in record:
-                continue
-            self._written_urls |= _url_keys(record)
-            self._written_texts.add(_digest(str(record["fingerprint"])))
-            count += 1
+        # A torn last line is the writer's to set aside; its article is written again.
+        self._written, count = ArticleKeys.of_file(self.output)
         if count:
             logger.info(
                 "%s already holds %d records: their articles are not written again",
@@ -92,14 +72,11 @@ class DedupPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, dict) or "fingerprint" not in item:
             return item
-        keys = _url_keys(item)
-        text_key = _digest(item["fingerprint"])
-        if keys & self._written_urls or text_key in self._written_texts:
+        if item in self._written:
             drop(self.stats, "already_in_output", item["url"])
-        if keys & self._urls:
+        if self._seen.same_url(item):
             drop(self.stats, "duplicate_url", item["url"])
-        if text_key in self._texts:
+        if self._seen.same_text(item):
             drop(self.stats, "duplicate_content", item["url"])
-        self._urls |= keys
-        self._texts.add(text_key)
+        self._seen.add(item)
         return item
