@@ -31,8 +31,8 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     NotConfigured,
 )
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import _schedule_coro
-from twisted.internet import task
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
 
 from newscrawl.pipelines.writer import stats_path
@@ -188,7 +188,7 @@ class MemoryTrim:
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
-        self._loop: task.LoopingCall | None = None
+        self._loop: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MemoryTrim:
@@ -203,7 +203,7 @@ class MemoryTrim:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        self._loop = task.LoopingCall(malloc_trim)
+        self._loop = create_looping_call(malloc_trim)
         self._loop.start(self.interval, now=False)
 
     def spider_closed(self, spider: Any) -> None:
@@ -276,7 +276,7 @@ class ParentWatch:
         return cls(crawler, parent)
 
     def spider_opened(self, spider: Any = None) -> None:
-        self.task = task.LoopingCall(self.check)
+        self.task = create_looping_call(self.check)
         self.task.start(self.interval, now=True)
 
     def check(self) -> None:

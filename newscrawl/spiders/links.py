@@ -17,16 +17,15 @@ from w3lib.encoding import html_to_unicode
 
 __all__ = ["SKIP_EXTENSIONS", "body_links", "page_links", "url_host"]
 
-_ANCHOR_HREF = re.compile(
-    r"""<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
-)
-# Places where markup is only text: comments and the insides of script, style, template and
-# textarea. An anchor there (a JavaScript string, a client-side template with "{{link}}",
-# commented-out navigation) is no link a reader can follow; fetching it ends in a 404.
-# Matched case-sensitively in its usual spellings: lower-casing a whole page costs more than
-# the rest of the scan together, and mixed-case tags are rare enough to be crawled through.
-_TEXT_ONLY_START = re.compile(
-    r"<(?:!--|(script|style|template|textarea|SCRIPT|STYLE|TEMPLATE|TEXTAREA|Script|Style)\b)"
+# One scan finds both anchors and the places where markup is only text: comments and the
+# insides of script, style, template and textarea. An anchor there (a JavaScript string, a
+# client-side template with "{{link}}", commented-out navigation) is no link a reader can
+# follow; fetching it ends in a 404, so the scan jumps over each such zone. Text-only tags are
+# matched in their usual spellings: lower-casing a whole page costs more than the rest of the
+# scan together, and mixed-case tags are rare enough to be crawled through.
+_SCAN = re.compile(
+    r"<(?:(!--)|(script|style|template|textarea|SCRIPT|STYLE|TEMPLATE|TEXTAREA|Script|Style)\b"
+    r"""|[aA]\b[^>]*?\s[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))"""
 )
 # Characters no real link has in its href, but unrendered templates and escaped JS strings do.
 _NOT_HREF = re.compile(r"[{}\\<>\n\r\t]")
@@ -52,74 +51,74 @@ def page_links(text: str, base_url: str, *, encoding: str | None = None) -> list
         base = urljoin(base_url, html.unescape(found.group(1)))
     scheme, _, rest = base.partition("://")
     origin = f"{scheme}://{rest.split('/', 1)[0]}"
-    seen: dict[str, None] = {}
-    zones = _text_only_zones(text)
-    zone = 0
-    for match in _ANCHOR_HREF.finditer(text):
-        at = match.start()
-        while zone < len(zones) and zones[zone][1] <= at:
-            zone += 1
-        if zone < len(zones) and zones[zone][0] <= at:
-            continue
-        href = (match.group(1) or match.group(2) or match.group(3) or "").strip()
-        if not href or href.startswith(_NOT_PAGES) or _NOT_HREF.search(href):
-            continue
-        if encoding is not None and not href.isascii():
-            href = href.encode("latin-1").decode(encoding, "replace")
-        if "&" in href:
-            href = html.unescape(href)
-        # Root-relative and absolute links (nearly all of them) need no urljoin.
-        if href[0] == "/" and not href.startswith("//"):
-            url = origin + href
-        elif href.startswith(("http://", "https://")):
-            url = href
-        else:
-            try:
-                url = urljoin(base, href)
-            except ValueError:
-                continue
-            if not url.startswith(("http://", "https://")):
-                continue
-        url = url.split("#", 1)[0]
-        path = url.split("?", 1)[0]
-        dot = path.rfind(".")
-        if dot > path.rfind("/") and path[dot + 1 :].lower() in SKIP_EXTENSIONS:
-            continue
-        seen[url] = None
-    return list(seen)
-
-
-def _text_only_zones(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each comment, script, style, template and textarea, in order.
-
-    One forward scan: each zone runs to its closing tag, or to the end of the page when it is
-    never closed (as a browser reads it), so hostile markup cannot make this quadratic.
-    """
-    zones: list[tuple[int, int]] = []
+    found_urls: dict[str, None] = {}
+    # Navigation repeats the same hrefs many times a page: each is resolved once.
+    done: set[str] = set()
     absent: set[str] = set()
-    size = len(text)
     pos = 0
-    while found := _TEXT_ONLY_START.search(text, pos):
-        name = found.group(1)
-        if name is None:
-            end = text.find("-->", found.end())
-            end = size if end < 0 else end + 3
-        else:
-            # The closer as the opener spelt it, else in lower or upper case. A spelling found
-            # absent is absent for the rest of the page too: it is never searched again.
-            ends = []
-            for spelling in (name, name.lower(), name.upper()):
-                closer = f"</{spelling}"
-                if closer not in absent:
-                    at = text.find(closer, found.end())
-                    if at >= 0:
-                        ends.append(at)
-                        break
-                    absent.add(closer)
-            end = size if not ends else ends[0] + len(name) + 2
-        zones.append((found.start(), end))
-        pos = end
-    return zones
+    while match := _SCAN.search(text, pos):
+        if match.group(1) or match.group(2):
+            pos = _zone_end(text, match, absent)
+            continue
+        pos = match.end()
+        href = match.group(3) or match.group(4) or match.group(5) or ""
+        if href in done:
+            continue
+        done.add(href)
+        url = _resolve(href.strip(), base, origin, encoding)
+        if url is not None:
+            found_urls[url] = None
+    return list(found_urls)
+
+
+def _resolve(href: str, base: str, origin: str, encoding: str | None) -> str | None:
+    """The absolute page URL an href names, or None for no page (mail, script, file, ...)."""
+    if not href or href.startswith(_NOT_PAGES) or _NOT_HREF.search(href):
+        return None
+    if encoding is not None and not href.isascii():
+        href = href.encode("latin-1").decode(encoding, "replace")
+    if "&" in href:
+        href = html.unescape(href)
+    # Root-relative and absolute links (nearly all of them) need no urljoin.
+    if href[0] == "/" and not href.startswith("//"):
+        url = origin + href
+    elif href.startswith(("http://", "https://")):
+        url = href
+    else:
+        try:
+            url = urljoin(base, href)
+        except ValueError:
+            return None
+        if not url.startswith(("http://", "https://")):
+            return None
+    url = url.split("#", 1)[0]
+    path = url.split("?", 1)[0]
+    dot = path.rfind(".")
+    if dot > path.rfind("/") and path[dot + 1 :].lower() in SKIP_EXTENSIONS:
+        return None
+    return url
+
+
+def _zone_end(text: str, opener: re.Match[str], absent: set[str]) -> int:
+    """Where the comment or text-only element that `opener` starts ends.
+
+    At its closing tag, or at the end of the page when it is never closed (as a browser reads
+    it), so hostile markup cannot make the scan quadratic. A closing spelling found absent is
+    absent for the rest of the page too (`absent`, shared by one scan): never searched again.
+    """
+    if opener.group(1):
+        end = text.find("-->", opener.end())
+        return len(text) if end < 0 else end + 3
+    name = opener.group(2)
+    # The closer as the opener spelt it, else in lower or upper case.
+    for spelling in (name, name.lower(), name.upper()):
+        closer = f"</{spelling}"
+        if closer not in absent:
+            at = text.find(closer, opener.end())
+            if at >= 0:
+                return at + len(closer)
+            absent.add(closer)
+    return len(text)
 
 
 def body_links(body: bytes, encoding: str, base_url: str) -> list[str]:
