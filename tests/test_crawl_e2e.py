@@ -93,6 +93,30 @@ def test_demo_stats_file_summarises_the_run(demo_crawl: CrawlRun) -> None:
     assert summary["chars_removed"] > 0
 
 
+def test_a_crawl_without_a_twisted_reactor_gives_the_same_records(
+    demo_server: DemoServer, demo_crawl: CrawlRun, tmp_path: Path
+) -> None:
+    """`-s TWISTED_REACTOR_ENABLED=False` (Scrapy's asyncio-only mode, with its aiohttp
+    download handler) runs every newscrawl component: worker pool, periodic extensions,
+    disk frontier, pipelines; and writes what the default mode writes."""
+    run = run_crawl(
+        tmp_path,
+        {"start_urls": demo_server.url("/"), "sitemap_urls": demo_server.url("/robots.txt")},
+        {
+            "TWISTED_REACTOR_ENABLED": "False",
+            "NEWSCRAWL_CLEAN_WORKERS": "2",
+            "NEWSCRAWL_MEMORY_TRIM_INTERVAL": "0.2",
+            "NEWSCRAWL_PARENT_PID": str(os.getpid()),
+        },
+    )
+    assert run.returncode == 0, run.log[-3000:]
+    assert "Not using a Twisted reactor" in run.log or "AiohttpDownloadHandler" in run.log
+    assert " ERROR: " not in run.log, run.log[-3000:]
+    texts = {r["url"]: r["text"] for r in run.records}
+    assert texts == {r["url"]: r["text"] for r in demo_crawl.records}
+    assert run.stats["summary"]["finish_reason"] == "finished"
+
+
 def test_max_articles_stops_the_crawl(demo_server: DemoServer, tmp_path: Path) -> None:
     run = run_crawl(tmp_path, {"start_urls": demo_server.url("/"), "max_articles": "5"})
     assert run.returncode == 0
