@@ -12,6 +12,9 @@ so that background load hits all modes alike:
   c  the cleaning stage alone over the same pages, without fetching: extraction in a process
      pool on all cores, then the template model (`Cleaner`) and `build_record` (language,
      fingerprint, word count), as the crawl's cleaning pipeline does: the limit for b;
+  r  (only with --modes including r) b without a Twisted reactor: Scrapy's asyncio-only mode
+     (`-s TWISTED_REACTOR_ENABLED=False`) with its aiohttp download handler, an option users
+     can turn on; b/a and b/c are printed for r too, as r/a and r/c.
   s  (only with --modes including s) Scrapy alone: spider a without the extraction, finding
      links as the news spider does: what fetching and link-following cost. b needs this CPU
      per page on top of c's, so c CPU / (c CPU + s CPU) is printed as the ceiling of b/c on a
@@ -22,7 +25,7 @@ CPU seconds per page and the peak memory of the whole process tree (crawler plus
 summed RSS, where pages shared copy-on-write count once per process, summed PSS, where they are
 split between their sharers, and the crawler process's own RSS; then the median ratios b/a, b/c.
 
-    python bench/crawl.py [--pages N] [--repeats K] [--modes abcs] [--dataset PATH] [--json]
+    python bench/crawl.py [--pages N] [--repeats K] [--modes abcrs] [--dataset PATH] [--json]
                           [--b-setting KEY=VALUE ...] [--b-arg NAME=VALUE ...]
 
 The dataset directory holds `ground-truth.json` and `html/<id>.html.gz`; by default it is
@@ -488,7 +491,7 @@ def run_mode(
         ]
         for key, value in loopback.items():
             cmd.append(f"--set={key}={value}")
-    elif mode == "b":
+    elif mode in "br":
         cmd = [
             sys.executable,
             "-m",
@@ -508,6 +511,8 @@ def run_mode(
         for key, value in settings.items():
             cmd += ["-s", f"{key}={value}"]
         cmd += list(extra)
+        if mode == "r":
+            cmd += ["-s", "TWISTED_REACTOR_ENABLED=False"]
     else:
         cmd = [
             sys.executable,
@@ -531,7 +536,7 @@ def run_mode(
     detail["requests_ok"] = servers.counters["ok"] - before["ok"]
     detail["requests_404"] = servers.counters["not_found"] - before["not_found"]
     records = _count_lines(out) if mode != "c" else int(out.read_text() or 0)
-    if mode == "b":
+    if mode in "br":
         stats_file = out.with_name("out.stats.json")
         if stats_file.exists():
             summary = json.loads(stats_file.read_text("utf-8"))["summary"]
@@ -683,7 +688,7 @@ def role_clean(templates_file: Path, pages: int, ports: list[int], out: Path) ->
 
 def summarize(results: list[RunResult]) -> dict[str, Any]:
     table: dict[str, Any] = {}
-    for mode in "abcs":
+    for mode in "abcrs":
         runs = [r for r in results if r.mode == mode]
         if not runs:
             continue
@@ -697,7 +702,7 @@ def summarize(results: list[RunResult]) -> dict[str, Any]:
             "runs": len(runs),
         }
     ratios = {}
-    for num, den in (("b", "a"), ("b", "c")):
+    for num, den in (("b", "a"), ("b", "c"), ("r", "a"), ("r", "c"), ("r", "b")):
         if num in table and den in table:
             ratios[f"{num}/{den}"] = table[num]["pages_per_second"] / table[den]["pages_per_second"]
     if "c" in table and "s" in table:
@@ -710,6 +715,7 @@ LABELS = {
     "a": "a  scrapy + trafilatura inline",
     "b": "b  newscrawl news spider",
     "c": "c  cleaning stage alone",
+    "r": "r  b without Twisted reactor",
     "s": "s  scrapy alone, no extraction",
 }
 
@@ -741,7 +747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="article pages (default 2000)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per mode (default 3)")
-    parser.add_argument("--modes", default="abc", help="which of a, b, c, s to run (default abc)")
+    parser.add_argument("--modes", default="abc", help="modes to run, of abcrs (default abc)")
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
@@ -772,8 +778,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ports = [int(p) for p in args.ports.split(",")]
         return role_clean(args.templates, args.pages, ports, args.out)
 
-    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set("abcs"):
-        parser.error("--pages and --repeats must be >= 1; --modes a subset of abcs")
+    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set("abcrs"):
+        parser.error("--pages and --repeats must be >= 1; --modes a subset of abcrs")
     if not (args.dataset / "ground-truth.json").exists():
         parser.error(f"no dataset at {args.dataset}")
     b_extra = [f for item in args.b_setting for f in ("-s", item)]
