@@ -147,8 +147,9 @@ def test_feed_only_crawl(demo_server: DemoServer, tmp_path: Path) -> None:
 def test_pending_requests_wait_on_disk_in_a_temporary_jobdir(
     demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    """Without a JOBDIR the frontier is on disk all the same (a temporary JOBDIR, gone when
-    the crawl ends), and crawls what the in-memory queue crawls."""
+    """Without a JOBDIR the frontier and the seen requests are on disk all the same (a
+    temporary JOBDIR, gone when the crawl ends), and it crawls what the in-memory queue
+    crawls."""
     args = {"start_urls": demo_server.url("/"), "sitemap_urls": demo_server.url("/robots.txt")}
     (tmp_path / "disk").mkdir()
     (tmp_path / "memory").mkdir()
@@ -162,6 +163,10 @@ def test_pending_requests_wait_on_disk_in_a_temporary_jobdir(
     assert in_memory["scheduler/enqueued/memory"] == in_memory["scheduler/enqueued"]
     assert sorted(r["url"] for r in disk.records) == sorted(r["url"] for r in memory.records)
     assert str(tmp_path / "tmp" / "newscrawl-frontier-") in disk.log  # the JOBDIR it used
+    # The seen requests were on disk too, and filtered what Scrapy's in-memory set filters.
+    assert "newscrawl.ops.dupefilter.DiskDupeFilter" in disk.log
+    assert "DiskDupeFilter" not in memory.log
+    assert on_disk["dupefilter/filtered"] == in_memory["dupefilter/filtered"] > 0
     assert not list((tmp_path / "tmp").glob("newscrawl-frontier-*"))
 
 

@@ -33,6 +33,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from newscrawl.ops.dupefilter import SEEN_DB
+
 __all__ = ["MARKER", "DiskFrontier", "JobdirGuard", "remove_orphan_frontiers", "reset_jobdir"]
 
 logger = logging.getLogger(__name__)
@@ -42,19 +44,22 @@ MARKER = "newscrawl-running"
 FRONTIER_PREFIX = "newscrawl-frontier-"
 _QUEUE = "requests.queue"
 _SEEN = "requests.seen"
+DUPEFILTER = "newscrawl.ops.dupefilter.DiskDupeFilter"
 
 
 def reset_jobdir(jobdir: Path) -> str | None:
     """Prepare `jobdir` for a restart; return "killed", "stopped" or None (fresh)."""
     marker = jobdir / MARKER
-    seen = jobdir / _SEEN
+    seen = [jobdir / _SEEN, jobdir / SEEN_DB]  # Scrapy's seen file, DiskDupeFilter's table
     if marker.exists():
         shutil.rmtree(jobdir / _QUEUE, ignore_errors=True)
-        seen.unlink(missing_ok=True)
+        for path in seen:
+            path.unlink(missing_ok=True)
         marker.unlink()
         return "killed"
-    if seen.exists():
-        seen.unlink()
+    if any(path.exists() for path in seen):
+        for path in seen:
+            path.unlink(missing_ok=True)
         return "stopped"
     return None
 
@@ -105,10 +110,12 @@ class DiskFrontier:
     SCHEDULER_DISK_QUEUE), so memory stays flat however long the crawl. A crawl that sets its
     JOBDIR (scheduled runs, resumable crawls) keeps it; any other gets a fresh temporary
     directory, removed when the add-on is released at the end of the process (and, after a
-    SIGKILL, by the next crawl that starts). With the Redis scale-out the frontier is in
-    Redis, and nothing changes.
+    SIGKILL, by the next crawl that starts). The seen-request fingerprints go there as well
+    (`DiskDupeFilter`), so neither the frontier nor the dupefilter grows in memory. With the
+    Redis scale-out both are in Redis, and nothing changes.
 
     Settings: NEWSCRAWL_DISK_FRONTIER, JOBDIR, NEWSCRAWL_REDIS_URL.
+    Sets: JOBDIR (when none is set), DUPEFILTER_CLASS.
     """
 
     def __init__(self) -> None:
@@ -117,7 +124,11 @@ class DiskFrontier:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.getbool("NEWSCRAWL_DISK_FRONTIER", True):
             return
-        if settings.get("JOBDIR") or settings.get("NEWSCRAWL_REDIS_URL"):
+        if settings.get("NEWSCRAWL_REDIS_URL"):
+            return
+        # The seen fingerprints go to the JOBDIR too (a project's own DUPEFILTER_CLASS wins).
+        settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")
+        if settings.get("JOBDIR"):
             return
         remove_orphan_frontiers()
         self.jobdir = Path(tempfile.mkdtemp(prefix=f"{FRONTIER_PREFIX}{os.getpid()}-"))

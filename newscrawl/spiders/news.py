@@ -34,6 +34,9 @@ __all__ = ["NewsSpider"]
 # Article-looking links are fetched before listing pages so that `max_articles` is reached
 # with few wasted requests; listings still come first for discovery at equal depth.
 ARTICLE_PRIORITY = 10
+# Links remembered to skip repeats (navigation, teasers) before a request is built; past this
+# many (~10 MB) the memory starts afresh: a repeat then costs one dupefilter lookup.
+SEEN_LINKS_MAX = 65_536
 
 
 def _split(value: str | list[str] | None) -> list[str]:
@@ -92,8 +95,8 @@ class NewsSpider(scrapy.Spider):
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         self.source = source or self.name
         self._host_allowed: dict[str, bool] = {}
-        # Links this spider already looked at (queued or refused). Bounded by the sites' size,
-        # like Scrapy's own dupefilter; much cheaper than a request per repeated link.
+        # Links this spider already looked at (queued or refused): much cheaper than a request
+        # per repeated link. Only a shortcut (the dupefilter decides), so it is capped.
         self._seen_links: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -134,6 +137,8 @@ class NewsSpider(scrapy.Spider):
                 # skipping them here saves building requests the dupefilter would drop.
                 if url in self._seen_links:
                     continue
+                if len(self._seen_links) >= SEEN_LINKS_MAX:
+                    self._seen_links.clear()
                 self._seen_links.add(url)
                 if not self._allowed(url):
                     continue
