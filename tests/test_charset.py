@@ -83,3 +83,13 @@ def test_the_spider_sends_an_undeclared_page_on_with_the_encoding_it_is_in() -> 
     (raw,) = [o for o in spider.parse(response) if isinstance(o, RawPage)]
     assert raw.encoding == "cp1252"
     assert "crème" in extract_page(raw.html, url, encoding=raw.encoding).text
+
+
+def test_a_page_that_declares_utf8_and_is_not_is_read_as_undeclared() -> None:
+    legacy = page("fr", lang_attribute=True).encode("cp1252")
+    assert page_encoding("text/html; charset=utf-8", legacy) == "cp1252"
+    assert "crème" in extract_page(legacy, "https://fr.example/a", encoding="cp1252").text
+    # A UTF-8 page with one stray byte is still UTF-8.
+    utf8 = page("fr", lang_attribute=True).encode("utf-8")
+    stray = utf8.replace(b"</title>", b"\xe9</title>", 1)
+    assert page_encoding("text/html; charset=utf-8", stray) == "utf-8"

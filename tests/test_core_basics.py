@@ -49,6 +49,28 @@ def test_url_key_keeps_real_query_parameters() -> None:
     assert "fbclid" not in canonicalize("https://ex.com/a?id=3&fbclid=abc")
 
 
+def test_canonical_urls_drop_session_ids_but_keep_look_alikes() -> None:
+    assert canonicalize("https://ex.com/a.php?id=5&PHPSESSID=deadbeef") == (
+        "https://ex.com/a.php?id=5"
+    )
+    assert canonicalize("https://ex.com/a;jsessionid=ABC123?x=1") == "https://ex.com/a?x=1"
+    assert canonicalize("https://ex.com/news?sid=9&page=2") == "https://ex.com/news?page=2"
+    assert canonicalize("https://ex.com/view?id=3&side=left") == (
+        "https://ex.com/view?id=3&side=left"
+    )
+
+
+def test_sitemap_and_feed_entries_are_requested_canonical() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.spiders.discovery import Entry
+    from newscrawl.spiders.news import NewsSpider
+
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), start_urls="https://ex.com/")
+    entry = Entry("https://ex.com/a/story-1/?utm_source=rss&PHPSESSID=x", None, None)
+    assert spider._entry_request(entry, "feed_urls").url == "https://ex.com/a/story-1/"
+
+
 def test_registered_domain() -> None:
     assert registered_domain("https://www.news.bbc.co.uk/x") == "bbc.co.uk"
     assert registered_domain("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
@@ -102,6 +124,9 @@ def test_listing_urls_and_page_types() -> None:
     assert looks_like_listing_url("https://ex.com/world/page/2/")
     assert looks_like_listing_url("https://ex.com/")
     assert not looks_like_listing_url("https://ex.com/2026/05/01/a-long-story-slug.html")
+    assert looks_like_listing_url("https://ex.kr/news/list.html?page=2&bc=03")
+    # An item id names one story, whatever page of a list linked it.
+    assert not looks_like_listing_url("https://ex.kr/news/news_view.html?idx=8576&page=1&bc=03")
     kind, _ = classify_page(
         url="https://ex.com/world/", text_chars=3000, block_count=10, internal_link_chars=9000
     )
@@ -360,7 +385,7 @@ def test_metadata_resolves_escaped_text_and_keeps_datelines_out_of_author_names(
         "Harbour & ferry"
     )
     assert meta["description"] == "We needed to win this game\u201d"
-    assert meta["authors"] == ["Jeff Foust", "FEDERICA LUSIARDI"]
+    assert meta["authors"] == ["Jeff Foust", "Federica Lusiardi"]  # all-caps capitalised
     byline = "<html><head><meta name='author' content='Associated Press November 19, 9:02 AM'>"
     meta = read_metadata(fromstring(byline + "</head><body></body></html>"), "https://ex.com/b")
     assert meta["authors"] == ["Associated Press"]

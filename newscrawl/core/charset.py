@@ -1,16 +1,17 @@
 """Which encoding a fetched page is in: the one it declares, else the one a browser would read.
 
 A byte-order mark, the Content-Type header or a `<meta charset>` decides, as in w3lib (and so
-in Scrapy). A page that declares nothing and is not UTF-8 is a legacy page, and a statistical
-detector is poor at telling the Latin-script code pages apart on a page of text: given a
-French page in windows-1252 without a charset, charset_normalizer (Scrapy's detector) ranks
-windows-1257 first and "crème" comes out as "crčme". Browsers read such pages in the code page
-of the user's locale, windows-1252 in most (WHATWG Encoding). So the detector's answer stands
-for everything but Latin code pages (Cyrillic, Greek, Hebrew, Arabic, Thai and the CJK
-encodings, which it tells apart well, whatever `lang` a template declares); between Latin
-code pages, the one of the page's `lang`, of the language the detector recognised, windows-1252
-and the detector's own pick are tried in that order, and the first whose reading has the
-fewest characters that are neither letters nor punctuation wins.
+in Scrapy), except a declared UTF-8 that the bytes are not: that page is read as undeclared.
+A page that declares nothing and is not UTF-8 is a legacy page, and a statistical detector is
+poor at telling the Latin-script code pages apart on a page of text: given a French page in
+windows-1252 without a charset, charset_normalizer (Scrapy's detector) ranks windows-1257
+first and "crème" comes out as "crčme". Browsers read such pages in the code page of the
+user's locale, windows-1252 in most (WHATWG Encoding). So the detector's answer stands for
+everything but Latin code pages (Cyrillic, Greek, Hebrew, Arabic, Thai and the CJK encodings,
+which it tells apart well, whatever `lang` a template declares); between Latin code pages,
+the one of the page's `lang`, of the language the detector recognised, windows-1252 and the
+detector's own pick are tried in that order, and the first whose reading has the fewest
+characters that are neither letters nor punctuation wins.
 """
 
 from __future__ import annotations
@@ -56,9 +57,12 @@ def page_encoding(content_type: str | None, body: bytes) -> str:
         or http_content_type_encoding(content_type or "")
         or html_body_declared_encoding(body)
     )
-    if declared and (resolved := resolve_encoding(declared)):
-        return resolved
     head = body[:SNIFF_BYTES]
+    # A page that says UTF-8 and is not (a legacy page behind a server's default header) is
+    # read as a page that declares nothing, not as a page of replacement characters.
+    resolved = resolve_encoding(declared) if declared else None
+    if resolved and (resolved != "utf-8" or not _not_utf8(head)):
+        return resolved
     try:
         head.decode("utf-8")
         return "utf-8"  # ASCII too
@@ -101,3 +105,13 @@ def _implausible(head: bytes, codec: str) -> int:
         for c in text
         if c > "\x7f" and not c.isalpha() and c not in _TEXT_SYMBOLS and not c.isspace()
     )
+
+
+def _not_utf8(head: bytes) -> bool:
+    """More invalid UTF-8 sequences than valid non-ASCII characters: not UTF-8 at all (a stray
+    bad byte in a UTF-8 page is not enough)."""
+    if head.isascii():
+        return False
+    text = head.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    return bad > 0 and bad > sum(1 for c in text if c > "\x7f") - bad

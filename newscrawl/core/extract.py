@@ -27,7 +27,7 @@ from w3lib.encoding import html_to_unicode, read_bom
 
 from newscrawl.core import refine
 from newscrawl.core.charset import page_encoding
-from newscrawl.core.metadata import byline_authors, iso_date, read_metadata
+from newscrawl.core.metadata import byline_authors, iso_date, read_metadata, url_date
 from newscrawl.core.pagetype import classify_page
 from newscrawl.core.text import (
     element_text,
@@ -100,6 +100,16 @@ MAX_HTML_CHARS = 5_000_000
 FRAGMENT_CHARS = 30
 FRAGMENT_MAX_SHARE = 0.5
 FRAGMENT_MIN_BLOCKS = 20
+# A first result holding under SHORT_SHARE of the text of the page's <article> (of at least
+# SHORT_MIN_BODY_CHARS) may have kept one part of many (one update of a live blog): full mode
+# is asked too, and its result kept when it finds SHORT_GAIN times as much text and not more
+# than SHORT_MAX_OVER times the <article>'s (comments and teasers are not the article). A live
+# blog's first result held 0.09 of it; on the Zyte pages one in 181 is under 0.2 (0.10, an
+# article above a long comment thread: full mode agrees, and the first result stays).
+SHORT_SHARE = 0.2
+SHORT_MIN_BODY_CHARS = 1500
+SHORT_GAIN = 1.5
+SHORT_MAX_OVER = 1.1
 
 # trafilatura's parser options, with one change: lxml.html's default parser picks each
 # element's Python class in a Python callback (forms and inputs get classes of their own),
@@ -175,9 +185,12 @@ def extract_page(
     page.raw_chars = census.chars
 
     hints = refine.prepare_tree(tree, url)
+    body_chars = _article_element_chars(tree)
     blocks = _blocks(_run_trafilatura(tree, url), census)
     if _fragment_share(blocks) > FRAGMENT_MAX_SHARE:
         blocks = _second_opinion(html, data, url, census, blocks)
+    elif body_chars >= SHORT_MIN_BODY_CHARS and _chars(blocks) < SHORT_SHARE * body_chars:
+        blocks = _second_opinion(html, data, url, census, blocks, body_chars=body_chars)
     blocks = refine.filter_blocks(blocks, hints)
     page.blocks = blocks
 
@@ -192,7 +205,7 @@ def extract_page(
     page.image = meta.get("image")
     page.site_name = meta.get("site_name")
     if blocks and not (page.authors and page.published):
-        _fallback_metadata(page, tree, url, fetched_at)
+        _fallback_metadata(page, tree, url, fetched_at, meta.get("site_keys", frozenset()))
     page.page_type, page.page_type_reason = classify_page(
         url=url,
         json_ld_types=meta.get("json_ld_types", ()),
@@ -563,15 +576,24 @@ def _fragment_share(blocks: list[Block]) -> float:
 
 
 def _second_opinion(
-    html: str, data: bytes | None, url: str, census: _Census, blocks: list[Block]
+    html: str,
+    data: bytes | None,
+    url: str,
+    census: _Census,
+    blocks: list[Block],
+    *,
+    body_chars: int = 0,
 ) -> list[Block]:
-    """trafilatura's full mode on a fresh tree, kept when it is less of a fragment soup.
+    """trafilatura's full mode on a fresh tree, for a first result that looks wrong.
 
-    Fast mode trusts trafilatura's own heuristic, which on a page with a short article beside
-    a long menu (archive by month, tag cloud, link directory) can pick the menu. Full mode
-    lets readability and jusText referee, and favouring precision prunes the menu before they
-    do (half the cost of full mode alone). It still costs a second parse and about a fast
-    extraction more, so only pages whose first result reads like a menu pay for it.
+    Fast mode trusts trafilatura's own heuristic, which can pick a long menu beside a short
+    article (archive by month, tag cloud, link directory), or keep one entry of a live blog
+    whose updates are sibling blocks. Full mode lets readability and jusText referee, and
+    favouring precision prunes the menu before they do (half the cost of full mode alone).
+    It costs a second parse and about a fast extraction more, so only pages whose first
+    result reads like a menu, or holds under SHORT_SHARE of the text of the page's
+    `<article>` (`body_chars`), pay for it. The second result is kept when it is less of a
+    fragment soup, or, for a short first result, when it finds much more of that text.
     """
     tree = _load_tree(html, data)
     if tree is None or not isinstance(tree, HtmlElement):
@@ -579,9 +601,30 @@ def _second_opinion(
     _drop_non_text(tree)
     refine.prepare_tree(tree, url)
     other = _blocks(_run_trafilatura(tree, url, second_opinion=True), census)
-    if other and _fragment_share(other) < _fragment_share(blocks):
-        return other
-    return blocks
+    if not other:
+        return blocks
+    if not body_chars:
+        return other if _fragment_share(other) < _fragment_share(blocks) else blocks
+    more = _chars(other) >= SHORT_GAIN * _chars(blocks)
+    within = _chars(other) <= SHORT_MAX_OVER * body_chars
+    no_soup = _fragment_share(other) <= max(_fragment_share(blocks), FRAGMENT_MAX_SHARE / 2)
+    return other if more and within and no_soup else blocks
+
+
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _article_element_chars(tree: HtmlElement) -> int:
+    """Characters of text in the page's largest `<article>` or declared article body: what a
+    first extraction should come near on an article page (0 when there is none)."""
+    best = 0
+    for el in _ARTICLE_ELEMENTS(tree):
+        best = max(best, len(" ".join(element_text(el).split())))
+    return best
+
+
+_ARTICLE_ELEMENTS = etree.XPath("//article | //*[@itemprop='articleBody']")
 
 
 def _blocks(doc: Any, census: _Census) -> list[Block]:
@@ -665,7 +708,11 @@ def _add(out: list[Block], text: str, kind: str, census: _Census) -> None:
 
 
 def _fallback_metadata(
-    page: PageExtraction, tree: HtmlElement, url: str, fetched_at: datetime | None
+    page: PageExtraction,
+    tree: HtmlElement,
+    url: str,
+    fetched_at: datetime | None,
+    site: frozenset[str],
 ) -> None:
     """Fill a missing byline or date from the page body (bylines, htmldate's quick search).
 
@@ -673,7 +720,9 @@ def _fallback_metadata(
     metadata extraction, so it runs without its extensive mode.
     """
     if not page.authors:
-        page.authors = byline_authors(tree)
+        page.authors = byline_authors(tree, site)
+    if not page.published:
+        page.published = url_date(url, fetched_at)
     if not page.published:
         try:
             found = find_date(

@@ -22,14 +22,52 @@ from lxml.html import HtmlElement
 
 from newscrawl.core.text import element_text, key
 
-__all__ = ["byline_authors", "iso_date", "read_metadata"]
+__all__ = ["byline_authors", "iso_date", "read_metadata", "site_names", "url_date"]
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:posted|written|published|reported)\s+)?(by|von|par|por|di|door|av|af)\s+",
+    r"^\s*(?:(?:posted|written|published|reported|analysis|opinion|commentary|story|text|"
+    r"words|interview|column|review)\s+)?(by|von|par|por|di|door|av|af)\s+",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|&)\s*", re.IGNORECASE)
+# Connectives are lower case in bylines ("Bruce Y. Lee" is one name); "AND" in all-caps ones.
+# A "|" or a full stop after a word ("Name. Agency") ends a name too.
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:;|,|\||\band\b|\bAND\b|\bund\b|\bet\b|\by\b|&|(?<=[a-z]{3})\.\s+(?=[A-Z]))\s*"
+)
+# An agency glued to an all-caps name: "ERIC TUCKERAssociated Press".
+_GLUED_NAME = re.compile(r"(?<=[A-Z]{2})(?=[A-Z][a-z])")
+# Parts of an author string that are no person: a job title or a credential after a comma
+# ("TOM KRISHER, AP Auto Writer", "Ilana Muhlstein, MS, RDN").
+_ROLE = re.compile(
+    r"\b(?:writer|editor|editor-at-large|correspondent|reporter|columnist|contributor|"
+    r"producer|analyst|critic|photographer|bureau|staff|desk|team|newsroom|"
+    r"editorial|editors|redaktion|rédaction|reports|contributors)\b",
+    re.IGNORECASE,
+)
+_CREDENTIAL = re.compile(
+    r"^(?:MS|MSc|RD|RDN|RN|MD|PhD|Ph\.D|MPH|MBA|MA|BA|BSc|CPT|CSCS|LD|DO|DDS|Jr|Sr|II|III|IV)$"
+)
+# A name that is a web address ("Cleveland.com", "NJ Advance Media for NJ.com").
+_DOMAIN_NAME = re.compile(r"\w\.(?:com|org|net|info|co|news|io|uk|de|fr|in|us|ca|au)\b", re.I)
+# Words of organisation names: dropped beside a person ("Jane Roe, Sputnik International"),
+# kept when they are the whole byline ("Associated Press").
+_ORG_WORD = re.compile(
+    r"\b(?:news|media|international|press|agency|network|group|journal|daily|magazine|online|"
+    r"radio|tv|television|broadcasting|inc|ltd|llc|wire|services?)\b",
+    re.IGNORECASE,
+)
+# Keywords that are a CMS's routing tokens, not topics: "@river", "/article", "post-id:123".
+_CMS_TOKEN = re.compile(r"^[@/_]|\w:\d")
+# JSON-LD types of publishers, whose names are no byline.
+_ORG_TYPES = re.compile(r"(Organization|Corporation|WebSite|WebPage|Brand)$")
+_DAY = "YYYY-MM-DD"
+# Markup left in a description; only real tag names: "<The Palace>" is a show's title.
+_TAG = re.compile(
+    r"</?(?:p|br|a|b|i|u|em|strong|span|div|h[1-6]|ul|ol|li|img|figure|figcaption|blockquote"
+    r"|small|sup|sub|font|center)\b[^<>]*>",
+    re.IGNORECASE,
+)
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -80,23 +118,24 @@ def read_metadata(
     if canonical and canonical.startswith(("http://", "https://")):
         out["canonical_url"] = canonical
 
+    site = site_names(url, [meta.get("og:site_name"), meta.get("application-name")], ld)
+    # An h1 inside a link is the site's logo (linking home), not the article's headline.
+    h1_el = next((h for h in tree.iter("h1") if next(h.iterancestors("a"), None) is None), None)
+    h1 = _clean(element_text(h1_el)) if h1_el is not None else None
     title = (article or {}).get("headline") or meta.get("og:title") or meta.get("twitter:title")
     if not title:
-        # An h1 inside a link is the site's logo (linking home), not the article's headline.
-        h1 = next((h for h in tree.iter("h1") if next(h.iterancestors("a"), None) is None), None)
-        title = element_text(h1) if h1 is not None else None
-    if title:
-        out["title"] = _clean(title)
-    else:
+        title = h1
+    if not title:
         el = tree.find(".//title")
-        title = _clean(element_text(el)) if el is not None else None
-        out["title"] = _without_site_suffix(title, url, meta.get("og:site_name"))
+        title = element_text(el) if el is not None else None
+    out["title"] = _headline(_clean(title), h1, url, site)
 
-    authors = _ld_authors(article) if article else []
+    authors = _people(_ld_authors(article, ld), site) if article else []
     if not authors:
         raw = meta.get("author") or meta.get("article:author") or meta.get("dc.creator")
-        authors = _split_names(raw) if raw and not raw.startswith("http") else []
+        authors = _people(_split_names(raw), site) if raw and not raw.startswith("http") else []
     out["authors"] = authors
+    out["site_keys"] = site  # for the byline fallback
 
     published = _first_date(
         fetched_at,
@@ -125,10 +164,14 @@ def read_metadata(
     out["published"], out["modified"] = published, modified
 
     out["language"] = _language(tree, meta)
-    out["description"] = _clean(
+    description = _clean(
         meta.get("description") or meta.get("og:description") or (article or {}).get("description")
     )
-    out["tags"] = _tags(meta, article, out["title"])
+    # Some CMSs put the excerpt's markup in it ("<p>Share this ..."): the text only.
+    out["description"] = _clean(_TAG.sub(" ", description)) if description else None
+    # (A tag may name a place that is also the host: "jaragua do sul" on jaraguadosul.sc.gov.br.)
+    declared_site = site_names(url, [meta.get("og:site_name")], ld, host=False)
+    out["tags"] = _tags(meta, article, out["title"], declared_site)
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(article)
     out["image"] = _abs(url, image)
     out["site_name"] = _clean(meta.get("og:site_name") or meta.get("application-name"))
@@ -136,17 +179,20 @@ def read_metadata(
 
 
 # (Classes such as author-name and article-author contain "author"; script and style hold no
-# elements in parsed HTML, so no test for them is needed.)
+# elements in parsed HTML, so no test for them is needed. A comment form's "author" field is
+# the reader's name, not the article's.)
 _BYLINE = XPath(
-    "//*[@rel='author' or @itemprop='author'"
-    " or contains(@class, 'author') or contains(@class, 'byline')]"
+    "//*[(@rel='author' or @itemprop='author'"
+    " or contains(@class, 'author') or contains(@class, 'byline'))"
+    " and not(ancestor-or-self::form) and not(contains(@class, 'comment'))]"
 )
 # Bylines are short; a longer "author" element is a bio box or a list of other stories.
 MAX_BYLINE_CHARS = 120
 
 
-def byline_authors(tree: HtmlElement) -> list[str]:
-    """Authors named in the page's visible byline, for pages that declare none."""
+def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> list[str]:
+    """Authors named in the page's visible byline, for pages that declare none; `site` is
+    what `site_names` gives, names that are the site's and no person's."""
     for el in _BYLINE(tree)[:10]:
         itemprop_name = el.find(".//*[@itemprop='name']")
         text = element_text(itemprop_name if itemprop_name is not None else el)
@@ -156,7 +202,7 @@ def byline_authors(tree: HtmlElement) -> list[str]:
         if 2 < len(text) <= MAX_BYLINE_CHARS:
             raw_names = _split_names(text, datelines=False)
             if raw_names and all(len(n.split()) <= 5 for n in raw_names):
-                return _split_names(text)
+                return _people(_split_names(text), site)
     return []
 
 
@@ -187,6 +233,40 @@ def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
     if not _not_future(parsed, fetched_at):
         return None
     return parsed.date().isoformat() if len(text) <= 10 else _iso(parsed)
+
+
+# A date spelt with the month's name in an address: /2019/nov/18/ (htmldate reads digits only).
+_URL_DATE = re.compile(r"/(\d{4})/([a-z]{3,9})/(\d{1,2})(?:/|$)", re.IGNORECASE)
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+
+def url_date(url: str, fetched_at: datetime | None = None) -> str | None:
+    """The date an address spells with a month name (/2019/nov/18/), as `iso_date` gives it."""
+    found = _URL_DATE.search(urlsplit(url).path)
+    if found is None or found.group(2).lower() not in _MONTH_NUMBER:
+        return None
+    month = _MONTH_NUMBER[found.group(2).lower()]
+    return iso_date(f"{found.group(1)}-{month:02d}-{int(found.group(3)):02d}", fetched_at)
 
 
 def _http_date(text: str, fetched_at: datetime | None) -> str | None:
@@ -228,20 +308,31 @@ def _not_future(parsed: datetime, fetched_at: datetime | None) -> bool:
 
 
 def _first_date(fetched_at: datetime | None, *values: Any) -> str | None:
-    for value in values:
-        date = iso_date(value, fetched_at)
-        if date:
-            return date
-    return None
+    """The first date the sources give; when it has no time of day, the same day with its
+    time from a later source ("2019-11-19" in og, "2019-11-19T10:36:00Z" in JSON-LD)."""
+    dates = (iso_date(value, fetched_at) for value in values)
+    first = next((d for d in dates if d), None)
+    if first is None or len(first) > len(_DAY):
+        return first
+    return next((d for d in dates if d and d[: len(_DAY)] == first and len(d) > len(_DAY)), first)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """Meta values by each name they carry (`<meta property="article:modified"
+    itemprop="dateModified">` is both); the first wins, but repeated article:tag add up."""
     meta: dict[str, str] = {}
     for el in tree.iterfind(".//meta"):
-        name = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-        content = el.get("content")
-        if name and content and content.strip():
-            meta.setdefault(name.strip().lower(), content.strip())
+        content = (el.get("content") or "").strip()
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            name = (el.get(attribute) or "").strip().lower()
+            if not name:
+                continue
+            if name == "article:tag" and name in meta:
+                meta[name] += "," + content
+            else:
+                meta.setdefault(name, content)
     return meta
 
 
@@ -282,12 +373,18 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any(_ARTICLE_TYPES.search(t) for t in _types(obj))
 
 
-def _ld_authors(article: dict[str, Any]) -> list[str]:
+def _ld_authors(article: dict[str, Any], ld: list[dict[str, Any]]) -> list[str]:
+    """Names of the article's authors that are people: a reference ({"@id": ...}, as Yoast's
+    graphs write it) is looked up in the page's JSON-LD; organisations are no byline."""
     raw = article.get("author") or article.get("creator")
     items = raw if isinstance(raw, list) else [raw]
     names: list[str] = []
     for item in items:
         if isinstance(item, dict):
+            if "name" not in item and isinstance(item.get("@id"), str):
+                item = next((o for o in ld if o.get("@id") == item["@id"]), item)
+            if any(_ORG_TYPES.search(t) for t in _types(item)):
+                continue
             name = item.get("name")
             if isinstance(name, str):
                 names.extend(_split_names(name))
@@ -296,9 +393,71 @@ def _ld_authors(article: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def site_names(
+    url: str, declared: list[str | None], ld: list[dict[str, Any]], *, host: bool = True
+) -> frozenset[str]:
+    """Letter keys of the names the site goes by: declared names (og:site_name, ...), its
+    publisher's and website's JSON-LD names, and with `host` the labels of its host ("cnn"
+    for edition.cnn.com): an author with one of them is the site, not a person."""
+    names = {key(n) for n in declared if n}
+    for obj in ld:
+        publisher = obj.get("publisher")
+        for candidate in (publisher, obj):
+            if isinstance(candidate, dict) and any(_ORG_TYPES.search(t) for t in _types(candidate)):
+                name = candidate.get("name")
+                if isinstance(name, str):
+                    names.add(key(name))
+    if host:
+        labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")
+        names.update(key(label) for label in labels[:-1] if len(label) >= 2)
+    names.discard("")
+    return frozenset(names)
+
+
+def _people(names: list[str], site: frozenset[str]) -> list[str]:
+    """The names that are people's, all-caps ones capitalised: job titles, credentials, CMS
+    accounts, web addresses and the site's own names go, and organisations beside a person
+    ("Jane Roe, Sputnik International"); an agency alone ("Associated Press") stays."""
+    kept: list[str] = []
+    for name in names:
+        if (
+            _CREDENTIAL.match(name.strip(". "))
+            or _ROLE.search(name)
+            or _DOMAIN_NAME.search(name)
+            or _is_account(name)
+            or _is_site(name, site)
+        ):
+            continue
+        kept.append(_capitalised(name) if len(name.split()) > 1 and name.isupper() else name)
+    people = [n for n in kept if not _ORG_WORD.search(n)]
+    return list(dict.fromkeys(people or kept))
+
+
+def _is_account(name: str) -> bool:
+    """A CMS login standing in for a byline: one word in lower case, with digits, or "admin"."""
+    if " " in name:
+        return False
+    return name.islower() or any(c.isdigit() for c in name) or "admin" in name.lower()
+
+
+def _is_site(name: str, site: frozenset[str]) -> bool:
+    """`name` is the site's: one of its names, or a host label and a word such as "News"."""
+    name_key = key(name)
+    if name_key in site:
+        return True
+    first, _, rest = name.partition(" ")
+    return bool(rest) and key(first) in site and bool(_ORG_WORD.fullmatch(rest.strip()))
+
+
+def _capitalised(name: str) -> str:
+    """ "DEE-ANN O'NEIL" -> "Dee-Ann O'Neil": an all-caps byline tells nothing of case."""
+    return re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), name.lower())
+
+
 def _split_names(raw: str, *, datelines: bool = True) -> list[str]:
     """Names in an author string; with `datelines`, a date or time after a name is cut off."""
     raw = _BY_PREFIX.sub("", " ".join(html.unescape(raw).split()))
+    raw = _GLUED_NAME.sub(", ", raw)
     if not datelines:
         names = [n.strip(" .,") for n in _AUTHOR_SPLIT.split(raw)]
         return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
@@ -331,44 +490,62 @@ def _ld_image(article: dict[str, Any] | None) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _tags(meta: dict[str, str], article: dict[str, Any] | None, title: str | None) -> list[str]:
+def _tags(
+    meta: dict[str, str], article: dict[str, Any] | None, title: str | None, site: frozenset[str]
+) -> list[str]:
     """Keywords, as the page lists them, without the ones that are no keyword: the headline
-    itself (some CMSs fill keywords with the title, or title and description), or a sentence."""
+    itself (some CMSs fill keywords with the title, or title and description), a sentence,
+    the site's name, or a CMS token ("@river", "/article", "_no-apple-news", "post-id:123")."""
     tags: list[str] = []
     keywords = (article or {}).get("keywords")
     if isinstance(keywords, list):
         tags.extend(str(k) for k in keywords)
     elif isinstance(keywords, str):
         tags.extend(keywords.split(","))
-    if not tags and meta.get("keywords"):
-        tags.extend(meta["keywords"].split(","))
-    if not tags and meta.get("article:tag"):
-        tags.extend(meta["article:tag"].split(","))
-    cleaned = [" ".join(html.unescape(t).split()) for t in tags]
+    for name in ("keywords", "news_keywords", "article:tag"):
+        if not tags and meta.get(name):
+            tags.extend(re.split(r"[,;]", meta[name]))
+    cleaned = [" ".join(html.unescape(t).split()).strip(" \"'") for t in tags]
     headline = key(title or "")
     return list(
         dict.fromkeys(
             t
             for t in cleaned
-            if t and len(t.split()) <= MAX_TAG_WORDS and not (headline and headline in key(t))
+            if len(key(t)) >= 2
+            and len(t.split()) <= MAX_TAG_WORDS
+            and not (headline and headline in key(t))
+            and not _CMS_TOKEN.search(t)
+            and key(t) not in site
         )
     )
 
 
-def _without_site_suffix(title: str | None, url: str, site_name: str | None) -> str | None:
-    """A <title> without the " - Site" it ends with: the part after the last separator goes
-    when it is the site's name (og:site_name) or names the site's host ("Entermedia" on
-    www.entermedia.co.kr)."""
+def _headline(title: str | None, h1: str | None, url: str, site: frozenset[str]) -> str | None:
+    """The headline in a title that adds to it: the side of a separator that is the page's
+    h1 ("Opinion | Headline", "Headline - Section - Site"), else the title without a site
+    name before the first or after the last separator ("Headline | TheHill", "Entermedia"
+    on www.entermedia.co.kr)."""
     if not title:
         return title
-    head, sep, tail = _split_suffix(title)
-    if not sep:
-        return title
-    name = key(tail)
     host = key(urlsplit(url).hostname or "")
-    if name and (name == key(site_name or "") or (len(name) >= 4 and name in host)):
+    # (An h1 that names the site is its logo, as on blogs: no headline.)
+    if h1 and key(h1) != key(title) and not _names_site(h1, site, host):
+        for found in _TITLE_SEPARATOR.finditer(title):
+            for side in (title[: found.start()], title[found.end() :]):
+                if key(side) == key(h1):
+                    return side.strip()
+    head, sep, tail = _split_suffix(title)
+    if sep and _names_site(tail, site, host):
         return head
+    first = _TITLE_SEPARATOR.search(title)
+    if first is not None and first.start() > 0 and _names_site(title[: first.start()], site, host):
+        return title[first.end() :]
     return title
+
+
+def _names_site(part: str, site: frozenset[str], host: str) -> bool:
+    name = key(part)
+    return bool(name) and (name in site or (len(name) >= 4 and name in host))
 
 
 def _split_suffix(title: str) -> tuple[str, str, str]:
@@ -381,16 +558,27 @@ def _split_suffix(title: str) -> tuple[str, str, str]:
 
 
 def _time_element(tree: HtmlElement, itemprop: str) -> str | None:
-    for el in tree.iterfind(".//time"):
-        if el.get("itemprop") == itemprop and el.get("datetime"):
+    """The `<time datetime>` of `itemprop`; for datePublished also one marked `pubdate` or
+    "publish", else the page's first that is in no link, list, aside, nav or footer (where
+    other stories' dates are)."""
+    times = [el for el in tree.iterfind(".//time") if el.get("datetime")]
+    for el in times:
+        if el.get("itemprop") == itemprop:
             return str(el.get("datetime"))
-    if itemprop == "datePublished":
-        for el in tree.iterfind(".//time"):
-            if el.get("datetime") and (
-                el.get("pubdate") is not None or "publish" in (el.get("class") or "")
-            ):
-                return str(el.get("datetime"))
+    if itemprop != "datePublished":
+        return None
+    for el in times:
+        if el.get("pubdate") is not None or "publish" in (el.get("class") or ""):
+            return str(el.get("datetime"))
+    for el in times:
+        if not _ELSEWHERE(el):
+            return str(el.get("datetime"))
     return None
+
+
+_ELSEWHERE = XPath(
+    "boolean(ancestor::a | ancestor::li | ancestor::aside | ancestor::nav | ancestor::footer)"
+)
 
 
 def _language(tree: HtmlElement, meta: dict[str, str]) -> str | None:

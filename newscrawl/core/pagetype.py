@@ -32,6 +32,13 @@ _LISTING_PATH = re.compile(
     re.IGNORECASE,
 )
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|s|q|tag|cat|category|offset|start)=", re.IGNORECASE)
+# An item's id in the query names one story, whatever list it was opened from:
+# news_view.html?idx=8576&page=1 is an article (the page of the list that linked it).
+_ITEM_QUERY = re.compile(
+    r"(^|&)(idx|id|no|aid|nid|sn|seq|docid|article_?id|news_?id|story_?id|art_?id|content_?id)"
+    r"=\d+(&|$)",
+    re.IGNORECASE,
+)
 _DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){3,}")
 _ID_SEGMENT = re.compile(r"\d{5,}")
@@ -53,8 +60,10 @@ def looks_like_listing_url(url: str) -> bool:
     path = parts.path or "/"
     if path in ("", "/"):
         return True
-    if _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query):
+    if _LISTING_PATH.search(path):
         return True
+    if _LISTING_QUERY.search(parts.query):
+        return not _ITEM_QUERY.search(parts.query)
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return path.endswith("/") and "-" not in last and not _ID_SEGMENT.search(last)
 

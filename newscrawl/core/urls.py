@@ -25,13 +25,32 @@ _AMP_PATH = re.compile(r"(/amp/?$|\.amp(?=\.html?$)|/amp(?=/))", re.IGNORECASE)
 _AMP_QUERY = frozenset(["amp", "outputtype", "output"])
 
 
+# Session ids in addresses (PHP, Java, ASP, ColdFusion): one visitor's, never the article's.
+_SESSION_PARAMS = frozenset(
+    "phpsessid jsessionid sid sessionid session_id aspsessionid cfid cftoken".split()
+)
+_SESSION_HINT = re.compile(r"sess|sid=|cfid|cftoken", re.IGNORECASE)
+_PATH_SESSION = re.compile(r"(?:;|%3B)jsessionid=[^/?#]*", re.IGNORECASE)
+
+
 def canonicalize(url: str) -> str:
-    """Normalised absolute URL: lowercase host, no fragment, no tracking parameters."""
+    """Normalised absolute URL: lowercase host, no fragment, no tracking or session
+    parameters."""
     try:
         # Non-strict mode keeps real query parameters (article ids) and drops known trackers.
-        return str(normalize_url(url)).split("#", 1)[0]
+        url = str(normalize_url(url)).split("#", 1)[0]
     except Exception:  # courlan raises on malformed hosts; keep the raw URL as its own identity
         return url.split("#", 1)[0]
+    if _SESSION_HINT.search(url):
+        parts = urlsplit(url)
+        query = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower() not in _SESSION_PARAMS and not k.lower().startswith("aspsessionid")
+        ]
+        path = _PATH_SESSION.sub("", parts.path)
+        url = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return url
 
 
 def registered_domain(url: str) -> str:

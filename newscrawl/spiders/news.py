@@ -144,7 +144,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
                 yield scrapy.Request(
-                    canonicalize(url) if "?" in url else url,
+                    canonicalize(url) if "?" in url or ";" in url else url,
                     callback=self.parse,
                     errback=self.on_error,
                     priority=priority,
@@ -210,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         """An article request from a sitemap or feed entry, carrying its dates as hints."""
         self.crawler.stats.inc_value(f"newscrawl/spider/{stat}")
         return scrapy.Request(
-            entry.url,
+            canonicalize(entry.url) if "?" in entry.url or ";" in entry.url else entry.url,
             callback=self.parse,
             errback=self.on_error,
             priority=ARTICLE_PRIORITY,
