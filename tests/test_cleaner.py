@@ -179,3 +179,24 @@ def test_audit_trail_lists_removed_blocks_with_rules() -> None:
     assert "site_template" in rules
     assert all({"index", "text", "rule"} <= set(r) for r in result.removed)
     assert result.chars_removed == sum(len(r["text"]) for r in result.removed)
+
+
+def test_a_brief_declared_an_article_is_one_and_a_caption_page_is_too_short() -> None:
+    def declared(text: str, path: str) -> Page:
+        html = (
+            '<html><head><meta property="og:type" content="article"><title>t</title>'
+            '<script type="application/ld+json">{"@type": "NewsArticle"}</script></head>'
+            f"<body><article><h1>Storm warning</h1><p>{text}</p></article></body></html>"
+        )
+        return Page(f"https://briefs.example/news/{path}", html, "Storm warning", [text])
+
+    brief = (
+        "The national weather service issued a storm warning for the northern coast on "
+        "Tuesday, with gusts of up to 120 km/h expected overnight and ferries suspended "
+        "until Wednesday morning at the earliest."
+    )
+    results = clean_all([declared(brief, "brief"), declared("Watch the video.", "video")])
+    assert results["https://briefs.example/news/brief"].ok
+    assert "ferries suspended" in text_of(results["https://briefs.example/news/brief"])
+    video = results["https://briefs.example/news/video"]
+    assert not video.ok and video.drop_reason == "too_short"

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newscrawl.core.pagetype import TOO_SHORT_ARTICLE
 from newscrawl.core.templates import SiteModel, SiteModelStore, page_id
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import registered_domain
@@ -107,7 +108,8 @@ class Cleaner:
         if model.observe(page):
             self.models.touch(site)
         if page.page_type != "article" and page.error in (None, "extraction_empty"):
-            return [self._drop(token, page, "not_article", fetched_at)]
+            reason = "too_short" if page.page_type_reason == TOO_SHORT_ARTICLE else "not_article"
+            return [self._drop(token, page, reason, fetched_at)]
         if page.error:
             return [self._drop(token, page, page.error, fetched_at)]
         if site in self._warm:
