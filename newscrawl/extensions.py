@@ -9,6 +9,8 @@
   for every site it cannot reach: the one-line message says what happened.
 - ParentWatch stops a crawl started by `newscrawl crawl` when that process is gone (killed
   with SIGKILL, which it cannot pass on), instead of crawling on as an orphan.
+- Politeness holds each site to the pace it asks for: robots.txt's Crawl-delay, and the
+  Retry-After of a 429 or 503 answer, which Scrapy's own components leave unread.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import ctypes.util
 import json
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,7 @@ from newscrawl.pipelines.writer import stats_path
 __all__ = [
     "MemoryTrim",
     "ParentWatch",
+    "Politeness",
     "ShortNetworkErrors",
     "StatsFile",
     "can_trim",
@@ -293,3 +297,132 @@ class ParentWatch:
     def _stop(self) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
+
+
+class Politeness:
+    """Keep each download slot (site) at least as slow as the site asks.
+
+    - robots.txt `Crawl-delay: N` (for our user agent, or `*`): one request per N seconds to
+      that site, capped at NEWSCRAWL_CRAWL_DELAY_MAX (a site asking for an hour would never be
+      crawled). Read from the parser Scrapy's RobotsTxtMiddleware builds (`robots_parsed`).
+    - `Retry-After` on a 429 or 503: the site's requests are spaced by that many seconds
+      (capped at NEWSCRAWL_RETRY_AFTER_MAX) until it answers with something else; Scrapy's
+      RetryMiddleware re-sends the request itself, now after the wait.
+
+    Each is a floor under the slot's delay, without Scrapy's random spread below it, applied
+    whenever a request reaches the downloader (a slot recreated after idling starts at the
+    default delay) and again after AutoThrottle adjusts the delay from a response (AutoThrottle
+    would lower it). Settings:
+    NEWSCRAWL_CRAWL_DELAY_MAX, NEWSCRAWL_RETRY_AFTER_MAX (0 turns either off). Stats:
+    newscrawl/politeness/crawl_delay (sites with one), newscrawl/politeness/retry_after (waits).
+    """
+
+    def __init__(self, crawler: Crawler, crawl_delay_max: float, retry_after_max: float) -> None:
+        self.crawler = crawler
+        self.crawl_delay_max = crawl_delay_max
+        self.retry_after_max = retry_after_max
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
+            "USER_AGENT", ""
+        )
+        self.crawl_delays: dict[str, float] = {}
+        self.cooldowns: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Politeness:
+        s = crawler.settings
+        crawl_delay_max = s.getfloat("NEWSCRAWL_CRAWL_DELAY_MAX")
+        retry_after_max = s.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")
+        robots_parsed = getattr(signals, "robots_parsed", None)  # Scrapy 2.15+
+        if crawl_delay_max <= 0 or robots_parsed is None or not s.getbool("ROBOTSTXT_OBEY"):
+            crawl_delay_max = 0.0
+        if crawl_delay_max <= 0 and retry_after_max <= 0:
+            raise NotConfigured("NEWSCRAWL_CRAWL_DELAY_MAX and NEWSCRAWL_RETRY_AFTER_MAX are 0")
+        ext = cls(crawler, crawl_delay_max, retry_after_max)
+        if crawl_delay_max > 0:
+            crawler.signals.connect(ext.robots_parsed, signal=robots_parsed)
+        crawler.signals.connect(ext.request_reached_downloader, signals.request_reached_downloader)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def robots_parsed(self, robotparser: Any, request: Any) -> None:
+        reader = getattr(robotparser, "crawl_delay", None)
+        try:
+            delay = reader(self.user_agent) if reader is not None else None
+        except Exception:  # a third-party parser's own failure: no delay is no harm
+            delay = None
+        if not delay or delay <= 0:
+            return
+        key = self._slot_key(request)
+        self.crawl_delays[key] = min(float(delay), self.crawl_delay_max)
+        self._inc("newscrawl/politeness/crawl_delay")
+        logger.info("%s asks for %.1f s between requests (robots.txt Crawl-delay)", key, delay)
+        self._apply(key)
+
+    def request_reached_downloader(self, request: Any, spider: Any = None) -> None:
+        self._apply(self._slot_key(request))
+
+    def response_downloaded(self, response: Any, request: Any, spider: Any = None) -> None:
+        key = self._slot_key(request)
+        wait = self._retry_after(response) if response.status in (429, 503) else None
+        if wait is not None:
+            if key not in self.cooldowns:
+                logger.info(
+                    "%s answered %d with Retry-After %.0f s: spacing its requests by that",
+                    key,
+                    response.status,
+                    wait,
+                )
+            self.cooldowns[key] = wait
+            self._inc("newscrawl/politeness/retry_after")
+        elif key in self.cooldowns and response.status not in (429, 503):
+            del self.cooldowns[key]
+        self._apply(key)
+
+    def floor(self, key: str) -> float:
+        """The least delay between two requests to slot `key`, in seconds."""
+        return max(self.crawl_delays.get(key, 0.0), self.cooldowns.get(key, 0.0))
+
+    def _retry_after(self, response: Any) -> float | None:
+        """Seconds a Retry-After header asks for (a number, or an HTTP date), capped."""
+        if self.retry_after_max <= 0:
+            return None
+        raw = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
+        if not raw:
+            return None
+        if raw.isdigit():
+            seconds = float(raw)
+        else:
+            try:
+                when = parsedate_to_datetime(raw)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            seconds = (when - datetime.now(UTC)).total_seconds()
+        return min(max(seconds, 0.0), self.retry_after_max) or None
+
+    def _slot_key(self, request: Any) -> str:
+        engine = self.crawler.engine
+        if engine is None:
+            return ""
+        downloader: Any = engine.downloader
+        # (Public since Scrapy 2.13; a private method before.)
+        key_of = getattr(downloader, "get_slot_key", None) or downloader._get_slot_key
+        return str(key_of(request))
+
+    def _apply(self, key: str) -> None:
+        floor = self.floor(key)
+        engine = self.crawler.engine
+        slot = engine.downloader.slots.get(key) if engine is not None else None
+        if floor and slot is not None and slot.delay < floor:
+            slot.delay = floor
+            # Scrapy spreads delays over 0.5-1.5 times the delay (RANDOMIZE_DOWNLOAD_DELAY):
+            # a floor the site asked for is kept as it is.
+            if getattr(slot, "jitter", 0.0):
+                slot.jitter = 0.0
+            elif getattr(slot, "randomize_delay", False):
+                slot.randomize_delay = False
+
+    def _inc(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)

@@ -56,6 +56,8 @@ EXTENSIONS = {
     "newscrawl.extensions.MemoryTrim": 910,
     "newscrawl.extensions.ShortNetworkErrors": 920,
     "newscrawl.extensions.ParentWatch": 930,
+    # After AutoThrottle (its signal handlers run first), so its delay changes are floored.
+    "newscrawl.extensions.Politeness": 940,
 }
 SPIDER_MIDDLEWARES = {"newscrawl.middlewares.IncrementalSpiderMiddleware": 600}
 DOWNLOADER_MIDDLEWARES = {
@@ -92,6 +94,10 @@ NEWSCRAWL_CLEAN_TIMEOUT = 60.0  # seconds one page may take in a worker before i
 NEWSCRAWL_MEMORY_TRIM_INTERVAL = 2.0  # seconds between returning freed heap to the OS; 0: off
 NEWSCRAWL_SHORT_NETWORK_ERRORS = True  # one log line, no traceback, for unreachable robots.txt
 NEWSCRAWL_PARENT_PID = 0  # close the crawl when this process is gone (set by newscrawl crawl)
+
+# --- Politeness (Politeness extension) ---
+NEWSCRAWL_CRAWL_DELAY_MAX = 30.0  # obey robots.txt Crawl-delay up to this many seconds; 0: off
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0  # obey Retry-After on 429/503 up to this many seconds; 0: off
 
 # --- Validation (ValidationPipeline) ---
 NEWSCRAWL_VALIDATE_ENABLED = True  # check each record against the JSON Schema

@@ -61,6 +61,37 @@ def test_disabled_component_is_not_configured(component: Any, setting: str) -> N
         component.from_crawler(crawler_with({setting: False}))
 
 
+def test_politeness_is_off_only_when_both_caps_are_zero() -> None:
+    from newscrawl.extensions import Politeness
+
+    with pytest.raises(NotConfigured):
+        Politeness.from_crawler(
+            crawler_with({"NEWSCRAWL_CRAWL_DELAY_MAX": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 0})
+        )
+    assert Politeness.from_crawler(crawler_with({"NEWSCRAWL_CRAWL_DELAY_MAX": 0}))
+
+
+def test_retry_after_is_read_as_seconds_or_a_date_and_capped() -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from scrapy.http import Response
+
+    from newscrawl.extensions import Politeness
+
+    polite = Politeness.from_crawler(crawler_with({"NEWSCRAWL_RETRY_AFTER_MAX": 60}))
+
+    def wait(value: str) -> float | None:
+        return polite._retry_after(Response("https://ex.com/", 429, {"Retry-After": value}))
+
+    assert wait("20") == 20
+    assert wait("3600") == 60  # capped
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= (wait(soon) or 0) <= 30
+    assert wait("Wed, 21 Oct 2015 07:28:00 GMT") is None  # past: no wait
+    assert wait("soon") is None and wait("") is None
+
+
 def test_memory_trim_returns_freed_heap_on_glibc() -> None:
     """On glibc (this project's Linux target) freed heap goes back: resident size falls."""
     import psutil

@@ -8,6 +8,7 @@ schema and no duplicates. A second, hostile site checks that bad pages are count
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -385,3 +386,70 @@ def _wait_for_records(proc: subprocess.Popen[Any], out: Path, count: int) -> Non
     while not (out.exists() and out.read_bytes().count(b"\n") >= count):
         assert proc.poll() is None and time.monotonic() < deadline, "no records written"
         time.sleep(0.2)
+
+
+# --- a site that asks for a pace: robots.txt Crawl-delay, 429 with Retry-After -------------
+
+
+@pytest.fixture
+def paced_site() -> Iterator[tuple[str, list[tuple[float, str, int]]]]:
+    """Four articles; robots.txt asks for 1 s between requests, and the second article's
+    first request is answered 429 with Retry-After: 2. Yields (url, request log)."""
+    pages = make_site(base="http://placeholder", pages=4)
+    paths = [urlsplit(p.url).path for p in pages]
+    routes = {path: p.html.encode("utf-8") for path, p in zip(paths, pages, strict=True)}
+    index = "".join(f'<p><a href="{path}">story {i}</a></p>' for i, path in enumerate(paths))
+    routes["/"] = f"<html><body>{index}</body></html>".encode()
+    robots = b"User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n"
+    log: list[tuple[float, str, int]] = []
+    limited = {paths[1]}
+    port = _free_port()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            status, body, headers = 200, routes.get(path, b""), {}
+            if path == "/robots.txt":
+                body = robots
+            elif path in limited:
+                limited.discard(path)
+                status, body, headers = 429, b"slow down", {"Retry-After": "2"}
+            elif path not in routes:
+                status, body = 404, b"not found"
+            log.append((time.monotonic(), path, status))
+            body = body.replace(b"http://placeholder", f"http://127.0.0.1:{port}".encode())
+            self.send_response(status)
+            for name, value in {"Content-Type": "text/html", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/", log
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_site_is_crawled_at_the_pace_it_asks_for(
+    paced_site: tuple[str, list[tuple[float, str, int]]], tmp_path: Path
+) -> None:
+    url, log = paced_site
+    run = run_crawl(tmp_path, {"start_urls": url})  # test settings: no delay, no AutoThrottle
+    assert run.returncode == 0, run.log[-3000:]
+    assert len(run.records) == 4, [r["url"] for r in run.records]  # the 429 page too, retried
+    pages = [(at, path, status) for at, path, status in log if path != "/robots.txt"]
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(pages)]
+    assert len(pages) >= 6 and min(gaps) >= 0.9, (gaps, pages)  # Crawl-delay: 1
+    limited = next(at for at, _, status in pages if status == 429)
+    retried = next(at for at, path, status in pages if status == 200 and at > limited)
+    assert retried - limited >= 1.9  # Retry-After: 2
+    stats = run.stats["stats"]
+    assert stats["newscrawl/politeness/crawl_delay"] == 1
+    assert stats["newscrawl/politeness/retry_after"] == 1
