@@ -46,7 +46,8 @@ class CleaningPipeline:
     Settings: NEWSCRAWL_CLEAN_ENABLED, NEWSCRAWL_CLEAN_HOLD_PAGES, NEWSCRAWL_CLEAN_MAX_HELD,
     NEWSCRAWL_CLEAN_MAX_SITES, NEWSCRAWL_CLEAN_PERSIST, NEWSCRAWL_CLEAN_AUDIT,
     NEWSCRAWL_CLEAN_MIN_WORDS, NEWSCRAWL_CLEAN_WORKERS, NEWSCRAWL_CLEAN_TIMEOUT,
-    NEWSCRAWL_STATE_DIR.
+    NEWSCRAWL_STATE_DIR, NEWSCRAWL_MAX_ARTICLES (a spider's ``max_articles`` wins: held pages
+    are released once they and the written records reach it).
     Stats: newscrawl/clean/pages, newscrawl/clean/articles, newscrawl/clean/chars_in,
     newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>,
     newscrawl/clean/truncated (pages longer than extraction reads, cut).
@@ -64,6 +65,7 @@ class CleaningPipeline:
         min_words: int = 30,
         workers: int = 1,
         timeout: float = 60.0,
+        max_articles: int = 0,
     ) -> None:
         self.crawler = crawler
         self.stats: Any = crawler.stats if crawler is not None else None
@@ -75,6 +77,7 @@ class CleaningPipeline:
         self.min_words = min_words
         self.workers = workers
         self.timeout = timeout
+        self.max_articles = max_articles
         self.cleaner: Cleaner | None = None
         self.executor: Any = None
         self._waiting = 0
@@ -109,12 +112,17 @@ class CleaningPipeline:
             state_dir=state_dir,
             audit=s.getbool("NEWSCRAWL_CLEAN_AUDIT"),
             timeout=timeout,
+            max_articles=max(0, s.getint("NEWSCRAWL_MAX_ARTICLES")),
             **values,
         )
         crawler.signals.connect(pipe.spider_idle, signal=signals.spider_idle)
         return pipe
 
     def open_spider(self, spider: Any = None) -> None:
+        spider = spider or getattr(self.crawler, "spider", None)
+        cap = getattr(spider, "max_articles", None)
+        if cap is not None:
+            self.max_articles = int(cap)  # the spider's argument wins, as in the writer
         self.cleaner = Cleaner(
             state_dir=self.state_dir,
             hold_pages=self.hold_pages,
@@ -182,6 +190,11 @@ class CleaningPipeline:
             future: asyncio.Future[CleanResult] = loop.create_future()
             results = self.cleaner.add(page, token=future, fetched_at=item.fetched_at)
             self._resolve(results)
+            if not future.done() and self._cap_in_hand():
+                # Enough articles are held to reach max_articles: waiting for more evidence
+                # would only fetch pages the writer then drops.
+                self._inc("newscrawl/clean/early_release")
+                self._resolve(self.cleaner.flush())
             if not future.done():
                 self._held_since[id(future)] = loop.time()
                 self._ensure_watchdog()
@@ -239,6 +252,13 @@ class CleaningPipeline:
             ):
                 self._inc("newscrawl/clean/early_release")
                 self._resolve(self.cleaner.flush())
+
+    def _cap_in_hand(self) -> bool:
+        """Articles written plus articles held reach max_articles (when one is set)."""
+        if not self.max_articles or self.cleaner is None or self.stats is None:
+            return False
+        written = int(self.stats.get_value("newscrawl/writer/written", 0))
+        return written + self.cleaner.held >= self.max_articles
 
     def _engine_closing(self) -> bool:
         """The crawl is stopping (Ctrl-C, max_articles, CloseSpider): no more evidence comes,
