@@ -58,7 +58,12 @@ _ERROR_PREFIXES = {
     "newscrawl/spider/fetch_failed/": "fetch",  # final failures, after retries
     "httperror/response_ignored_status_count/": "http",
     "spider_exceptions/": "spider",
-    "robotstxt/forbidden": "robots",
+}
+# Requests not made by choice (the site's or the crawl's rules), with their summary names.
+_SKIPPED = {
+    "robotstxt/forbidden": "robots_txt",
+    "offsite/filtered": "offsite",
+    "newscrawl/incremental/skipped": "unchanged",
 }
 
 
@@ -107,6 +112,7 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
             if k.startswith("newscrawl/dropped_examples/")
         },
         "errors": dict(sorted(errors.items())),
+        "skipped": {name: stats[key] for key, name in _SKIPPED.items() if stats.get(key)},
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
         "chars_kept": stats.get("newscrawl/clean/chars_out", 0),
         "removed_share": round(stats.get("newscrawl/clean/chars_removed", 0) / chars_in, 4)

@@ -272,6 +272,37 @@ def test_crawl_of_a_dead_server_fails_with_the_reason_and_no_traceback(
     assert "Connection was refused" in err and "Traceback" not in err
 
 
+def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            port = self.server.server_address[1]
+            self.send_response(404 if self.path == "/robots.txt" else 301)
+            self.send_header("Location", f"http://localhost:{port}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        out = tmp_path / "o.jsonl"
+        assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capfd.readouterr().err
+    assert "no HTML page was fetched (offsite=1)" in err
+    assert "--allowed-domain" in err
+
+
 def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

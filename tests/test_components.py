@@ -211,10 +211,13 @@ def test_stats_summary_groups_drops_and_errors() -> None:
             "httperror/response_ignored_status_count/404": 1,
             "newscrawl/clean/chars_removed": 25,
             "newscrawl/clean/chars_out": 75,
+            "robotstxt/forbidden": 4,
+            "offsite/filtered": 1,
         }
     )
     assert summary["dropped"] == {"not_article": 3}
     assert summary["errors"] == {"download/ConnectionRefusedError": 2, "http/404": 1}
+    assert summary["skipped"] == {"robots_txt": 4, "offsite": 1}  # rules kept, no failure
     assert summary["removed_share"] == 0.25
 
 

@@ -297,10 +297,17 @@ def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
         return 1
     if not outcome.summary.get("html_pages"):
         errors = outcome.summary.get("errors") or {}
-        why = ", ".join(f"{k}={v}" for k, v in errors.items()) or (
+        skipped = outcome.summary.get("skipped") or {}
+        why = ", ".join(f"{k}={v}" for k, v in {**errors, **skipped}.items()) or (
             "no errors: robots.txt, the allowed domains or the sitemaps may leave nothing"
         )
         print(f"no HTML page was fetched ({why})", file=sys.stderr)
+        if skipped.get("offsite"):
+            print(
+                "requests left the allowed domains (a redirect to another host?): add it "
+                "with --allowed-domain",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
@@ -323,6 +330,8 @@ def print_outcome(outcome: CrawlOutcome) -> None:
             print("dropped: " + ", ".join(f"{k}={v}" for k, v in s["dropped"].items()))
         if s.get("errors"):
             print("errors:  " + ", ".join(f"{k}={v}" for k, v in s["errors"].items()))
+        if s.get("skipped"):
+            print("skipped: " + ", ".join(f"{k}={v}" for k, v in s["skipped"].items()))
         print(
             f"template text removed: {s.get('chars_removed', 0)} chars "
             f"({100 * s.get('removed_share', 0):.1f}% of extracted text)"
