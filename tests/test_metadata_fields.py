@@ -199,3 +199,21 @@ def test_a_live_blog_keeps_every_update() -> None:
     assert fast.count("Update ") < 6  # the premise: fast mode alone loses most updates
     text = extract_page(html, "https://news.example/live/storm", fetched_at=FETCHED).text
     assert all(f"Update {i}:" in text for i in range(12)), text[:500]
+
+
+def test_a_byline_line_naming_the_authors_leaves_the_text() -> None:
+    story = "".join(
+        f"<p>Paragraph {i} of the story, long enough to be the article's running text and "
+        f"not a caption or a line of the page's furniture around it.</p>"
+        for i in range(6)
+    )
+    head = _ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jeff Foust"}})
+
+    def text(first: str) -> str:
+        html = f"<html><head>{head}</head><body><article><p>{first}</p>{story}</article></body>"
+        return extract_page(html + "</html>", "https://ex.com/a/1", fetched_at=FETCHED).text
+
+    assert not text("by Jeff Foust").startswith("by Jeff Foust")
+    # A sentence that starts with the author's byline is text.
+    kept = "By Jeff Foust's count, three launches were needed."
+    assert text(kept).startswith(kept)
