@@ -200,3 +200,25 @@ def test_a_brief_declared_an_article_is_one_and_a_caption_page_is_too_short() ->
     assert "ferries suspended" in text_of(results["https://briefs.example/news/brief"])
     video = results["https://briefs.example/news/video"]
     assert not video.ok and video.drop_reason == "too_short"
+
+
+def test_the_audit_trail_has_page_local_and_template_removals_in_page_order() -> None:
+    """The page's headline block (a page-local rule) and the site's promo (the template) both
+    appear, indexed in one sequence: the extraction is the kept text with the removed blocks
+    put back at their places."""
+    from newscrawl.cli.inspect import audit_diff
+
+    pages = make_site(pages=12)
+    page = pages[4]
+    result = clean_all(pages)[page.url]
+    rules = [r["rule"] for r in result.removed]
+    assert "site_template" in rules and "headline" in rules, rules
+    raw = extract_page(page.html, page.url)
+    everything = [t for _, t, _ in raw.local_removed] + [b.text for b in raw.blocks]
+    assert len(everything) == len(result.removed) + len(result.kept)
+    rebuilt = [line[2:].split("] ", 1)[-1] for line in audit_diff(text_of(result), result.removed)]
+    assert rebuilt[0] == page.title  # the headline came first on the page
+    assert sorted(rebuilt) == sorted(everything)
+    indexes = [r["index"] for r in result.removed]
+    assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
+    assert result.chars_removed == sum(len(r["text"]) for r in result.removed)

@@ -333,6 +333,6 @@ def print_outcome(outcome: CrawlOutcome) -> None:
         if s.get("skipped"):
             print("skipped: " + ", ".join(f"{k}={v}" for k, v in s["skipped"].items()))
         print(
-            f"template text removed: {s.get('chars_removed', 0)} chars "
+            f"text removed by cleaning: {s.get('chars_removed', 0)} chars "
             f"({100 * s.get('removed_share', 0):.1f}% of extracted text)"
         )

@@ -169,6 +169,8 @@ class Cleaner:
             result = self._drop(held.token, page, "not_article", held.fetched_at)
             result.removed, result.chars_removed = removed, chars_removed
             return result
+        removed = _with_local(removed, page)
+        chars_removed = sum(len(r["text"]) for r in removed)
         if not kept:
             result = self._drop(held.token, page, "template_only", held.fetched_at)
             result.removed, result.chars_removed = removed, chars_removed
@@ -193,3 +195,16 @@ def _title_key(page: PageExtraction) -> int | None:
     from newscrawl.core.text import segment_key
 
     return segment_key(page.title) if page.title else None
+
+
+def _with_local(removed: list[dict[str, Any]], page: PageExtraction) -> list[dict[str, Any]]:
+    """The whole audit trail in one index space, the extraction's blocks before any rule:
+    the page-local removals, and the template ones re-indexed from `page.blocks` into it."""
+    if not page.local_removed:
+        return removed
+    local = {i for i, _, _ in page.local_removed}
+    total = len(page.blocks) + len(local)
+    positions = [i for i in range(total) if i not in local]
+    trail = [{**entry, "index": positions[entry["index"]]} for entry in removed]
+    trail += [{"index": i, "text": text, "rule": rule} for i, text, rule in page.local_removed]
+    return sorted(trail, key=lambda entry: int(entry["index"]))

@@ -194,7 +194,9 @@ def extract_page(
         blocks = _second_opinion(html, data, url, census, blocks)
     elif body_chars >= SHORT_MIN_BODY_CHARS and _chars(blocks) < SHORT_SHARE * body_chars:
         blocks = _second_opinion(html, data, url, census, blocks, body_chars=body_chars)
-    blocks = refine.filter_blocks(blocks, hints)
+    raw_blocks = blocks
+    local: list[tuple[int, str]] = []
+    blocks = refine.filter_blocks(blocks, hints, local)
     page.blocks = blocks
 
     page.canonical_url = meta.get("canonical_url") or url
@@ -209,8 +211,12 @@ def extract_page(
     page.site_name = meta.get("site_name")
     if blocks and not (page.authors and page.published):
         _fallback_metadata(page, tree, url, fetched_at, meta.get("site_keys", frozenset()))
-    if page.authors:
-        blocks = page.blocks = _without_byline(blocks, page.authors)
+    byline = _byline_index(blocks, page.authors) if page.authors else None
+    if byline is not None:
+        dropped = {i for i, _ in local}
+        local.append(([i for i in range(len(raw_blocks)) if i not in dropped][byline], "byline"))
+        blocks = page.blocks = blocks[:byline] + blocks[byline + 1 :]
+    page.local_removed = [(i, raw_blocks[i].text, rule) for i, rule in sorted(local)]
     page.page_type, page.page_type_reason = classify_page(
         url=url,
         json_ld_types=meta.get("json_ld_types", ()),
@@ -616,18 +622,18 @@ def _second_opinion(
     return other if more and within and no_soup else blocks
 
 
-def _without_byline(blocks: list[Block], authors: list[str]) -> list[Block]:
-    """The blocks without a byline line among the first few ("by Jeff Foust"): the record's
-    `authors` hold it. Only a line that is "by" and exactly the page's authors goes."""
+def _byline_index(blocks: list[Block], authors: list[str]) -> int | None:
+    """Which of the first few blocks is a byline line ("by Jeff Foust"), which the record's
+    `authors` hold: only a line that is "by" and exactly the page's authors."""
     names = key(" ".join(authors))
     if not names:
-        return blocks
+        return None
     for index, block in enumerate(blocks[:BYLINE_BLOCKS]):
         text = key(block.text)
         byline = text.startswith(("by", "von", "par", "por")) and text.endswith(names)
         if byline and len(text) - len(names) <= 3:
-            return blocks[:index] + blocks[index + 1 :]
-    return blocks
+            return index
+    return None
 
 
 def _chars(blocks: list[Block]) -> int:

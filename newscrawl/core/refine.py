@@ -580,8 +580,11 @@ def _teaser_lists(items: set[HtmlElement]) -> set[str]:
     return found
 
 
-def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
-    """Drop blocks that a page-local rule proves are not article text.
+def filter_blocks(
+    blocks: list[Block], hints: PageHints, removed: list[tuple[int, str]] | None = None
+) -> list[Block]:
+    """Drop blocks that a page-local rule proves are not article text; with `removed`, append
+    (index in `blocks`, rule) for each dropped block, for the audit trail.
 
     - the headline: a block equal to the page's title or its h1 (metadata, not body);
     - the standfirst: a heading block equal to the meta description (when a paragraph equals
@@ -597,24 +600,48 @@ def filter_blocks(blocks: list[Block], hints: PageHints) -> list[Block]:
     copies = _second_copies(keys, [t.count(" ") + 1 if t else 0 for t in texts])
     outside = _outside_declared_body(keys, hints.declared_body)
     for i, (block, text, k) in enumerate(zip(blocks, texts, keys, strict=True)):
-        if i in copies or i in outside:
-            continue
-        if k in hints.headlines or k in hints.teasers or k in hints.own_urls:
-            continue
-        if k in hints.datelines:
-            continue
-        if _labelled_headline_link(text, hints):
-            continue
-        if (
-            text.count(" ") + 1 <= LABEL_MAX_WORDS
-            and (block.kind == "h" or not _ends_sentence(block.text))
-            and _labels_teasers(keys, i + 1, hints)
-        ):
-            continue
-        if block.kind == "h" and k in hints.descriptions:
-            continue
-        kept.append(block)
+        rule = _local_rule(i, block, text, k, keys, hints, copies, outside)
+        if rule is None:
+            kept.append(block)
+        elif removed is not None:
+            removed.append((i, rule))
     return kept
+
+
+def _local_rule(
+    i: int,
+    block: Block,
+    text: str,
+    k: str,
+    keys: list[str],
+    hints: PageHints,
+    copies: set[int],
+    outside: set[int],
+) -> str | None:
+    """The page-local rule that removes block `i`, or None when it is article text."""
+    if i in copies:
+        return "second_copy"
+    if i in outside:
+        return "outside_declared_body"
+    if k in hints.headlines:
+        return "headline"
+    if k in hints.teasers:
+        return "teaser_excerpt"
+    if k in hints.own_urls:
+        return "self_link"
+    if k in hints.datelines:
+        return "dateline"
+    if _labelled_headline_link(text, hints):
+        return "labelled_teaser"
+    if (
+        text.count(" ") + 1 <= LABEL_MAX_WORDS
+        and (block.kind == "h" or not _ends_sentence(block.text))
+        and _labels_teasers(keys, i + 1, hints)
+    ):
+        return "teaser_label"
+    if block.kind == "h" and k in hints.descriptions:
+        return "standfirst"
+    return None
 
 
 def _outside_declared_body(keys: list[str], body: str) -> set[int]:

@@ -58,6 +58,10 @@ class PageExtraction:
     page_type_reason: str = ""
     raw_chars: int = 0  # visible text characters of the whole page
     truncated_from: int = 0  # characters of a page longer than extraction reads, else 0
+    # Blocks the page-local rules removed (headline, dateline, byline, teasers...), as (index
+    # in the extraction's block sequence before those rules, text, rule): the audit trail's
+    # first part. `blocks` hold the rest of that sequence, in order.
+    local_removed: list[tuple[int, str, str]] = field(default_factory=list)
     error: str | None = None  # snake_case reason when nothing usable came out
 
     @staticmethod
