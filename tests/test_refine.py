@@ -383,3 +383,18 @@ def test_paragraphs_that_open_with_a_link_among_others_are_not_a_teaser_run() ->
         )
     )
     assert len(refine.filter_blocks(blocks, hints)) == 3
+
+
+def test_empty_divs_between_runs_of_text_are_paragraph_breaks() -> None:
+    from newscrawl.core.extract import extract_page
+
+    first = "Another man was injured trying to stop the assailant, police said on Wednesday."
+    second = "The stabbing occurred during a lecture at the clinic, where he was chief physician."
+    body = f'<div class="body">{first}<div class="fake-br"></div>{second}</div>{_paras(6)}'
+    breaks = f"<article>{body}</article>"
+    text = extract_page(f"<html><body>{breaks}</body></html>", URL).text
+    assert f"{first}\n\n{second}" in text
+    # An empty div that is a spacer, with no text on one side, changes nothing.
+    tree = _tree(f'<div class="spacer"></div><p>{first}</p>')
+    refine.prepare_tree(tree, URL)
+    assert tree.find(".//div") is not None and tree.find(".//br") is None

@@ -177,6 +177,7 @@ def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
     """Fix the DOM in place before trafilatura reads it; return what the block filter needs."""
     _merge_split_body(tree)
     _lift_quotes(tree)
+    _empty_divs_as_breaks(tree)
     titles, descriptions, urls = _head_texts(tree)
     teasers, headline_links = _teasers(tree, url)
     declared_body, datelines = _marked_texts(tree)
@@ -190,6 +191,20 @@ def prepare_tree(tree: HtmlElement, url: str) -> PageHints:
         headline_links=_keys(headline_links),
         own_urls=frozenset(key(u) for u in (url, *urls)) - {""},
     )
+
+
+def _empty_divs_as_breaks(tree: HtmlElement) -> None:
+    """An empty `<div>` between two runs of text is a line break (some CMSs write their
+    paragraph breaks so); trafilatura would glue the runs ("on Wednesday.The stabbing")."""
+    for div in list(tree.iter("div")):
+        if len(div) or (div.text and div.text.strip()) or not (div.tail and div.tail.strip()):
+            continue
+        previous = div.getprevious()
+        before = previous.tail if previous is not None else div.getparent().text
+        if before and before.strip():
+            br = div.makeelement("br", {})
+            br.tail = div.tail
+            div.getparent().replace(div, br)
 
 
 def _merge_split_body(tree: HtmlElement) -> None:
