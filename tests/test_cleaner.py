@@ -222,3 +222,15 @@ def test_the_audit_trail_has_page_local_and_template_removals_in_page_order() ->
     indexes = [r["index"] for r in result.removed]
     assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
     assert result.chars_removed == sum(len(r["text"]) for r in result.removed)
+
+
+def test_a_description_every_page_shares_is_the_sites_tagline_not_the_pages() -> None:
+    tagline = '<meta name="description" content="Example News brings you the latest news.">'
+    own = '<meta name="description" content="How the city council voted on the budget.">'
+    pages = make_site(pages=12)
+    for i, page in enumerate(pages):
+        page.html = page.html.replace("</head>", (own if i == 5 else tagline) + "</head>", 1)
+    results = clean_all(pages)
+    descriptions = [results[p.url].record_page.description for p in pages]  # type: ignore[union-attr]
+    assert descriptions[5] == "How the city council voted on the budget."
+    assert descriptions[:5] + descriptions[6:] == [None] * 11

@@ -171,6 +171,8 @@ class Cleaner:
             return result
         removed = _with_local(removed, page)
         chars_removed = sum(len(r["text"]) for r in removed)
+        if model.shared_text(page.description):
+            page.description = None  # the site's tagline, on every page
         if not kept:
             result = self._drop(held.token, page, "template_only", held.fetched_at)
             result.removed, result.chars_removed = removed, chars_removed

@@ -136,6 +136,11 @@ class SiteModel:
                 del refs[key]
         return True
 
+    def shared_text(self, text: str | None) -> bool:
+        """Whether `text` (a title or description) was seen on several of the site's articles:
+        a site's tagline in every page's meta description is no page's description."""
+        return bool(text) and self.refs.get(segment_key(text or "")) == -1
+
     def verdict(self, block: Block, pid: int) -> str | None:
         """Why `block` of page `pid` is not article text, or None to keep it."""
         if block.links_internal and block.link_share >= TEASER_LINK_SHARE:
