@@ -217,3 +217,17 @@ def test_a_byline_line_naming_the_authors_leaves_the_text() -> None:
     # A sentence that starts with the author's byline is text.
     kept = "By Jeff Foust's count, three launches were needed."
     assert text(kept).startswith(kept)
+
+
+def test_a_web_pages_own_name_is_not_taken_for_the_sites() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "WebSite", "name": "Daily Ex"},
+            {"@type": "WebPage", "name": "Council passes the budget"},
+            {"@type": "NewsArticle", "headline": "Council passes the budget | Daily Ex"},
+        ]
+    }
+    meta = _meta(_ld(graph), "<h1>Council passes the budget</h1>", "https://dailyex.example/a")
+    assert meta["title"] == "Council passes the budget"
+    meta = _meta(_ld({**graph, "@graph": graph["@graph"][1:]}), "", "https://ex.example/a")
+    assert meta["title"] == "Council passes the budget | Daily Ex"  # nothing names the site

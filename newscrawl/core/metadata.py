@@ -60,7 +60,7 @@ _ORG_WORD = re.compile(
 # Keywords that are a CMS's routing tokens, not topics: "@river", "/article", "post-id:123".
 _CMS_TOKEN = re.compile(r"^[@/_]|\w:\d")
 # JSON-LD types of publishers, whose names are no byline.
-_ORG_TYPES = re.compile(r"(Organization|Corporation|WebSite|WebPage|Brand)$")
+_ORG_TYPES = re.compile(r"(Organization|Corporation|WebSite|Brand)$")
 _DAY = "YYYY-MM-DD"
 # Markup left in a description; only real tag names: "<The Palace>" is a show's title.
 _TAG = re.compile(
