@@ -144,6 +144,12 @@ def test_dates_keep_their_time_and_come_from_the_article_not_from_other_stories(
     own = '<div class="meta"><time datetime="2019-11-19T11:45:59Z">Nov 19</time></div>'
     assert _meta(body=teaser + own)["published"] == "2019-11-19T11:45:59+00:00"
     assert _meta(body=teaser)["published"] is None
+    masthead = (
+        '<header class="site"><time datetime="2026-01-01">Thursday, 1 January</time></header>'
+    )
+    assert _meta(body=masthead)["published"] is None  # today's date in the masthead
+    in_article = f"<article><header>{own}</header></article>"
+    assert _meta(body=masthead + in_article)["published"] == "2019-11-19T11:45:59+00:00"
 
 
 def test_a_month_name_in_the_address_dates_a_page_that_declares_none() -> None:

@@ -559,8 +559,8 @@ def _split_suffix(title: str) -> tuple[str, str, str]:
 
 def _time_element(tree: HtmlElement, itemprop: str) -> str | None:
     """The `<time datetime>` of `itemprop`; for datePublished also one marked `pubdate` or
-    "publish", else the page's first that is in no link, list, aside, nav or footer (where
-    other stories' dates are)."""
+    "publish", else the page's first that is in no link, list, aside, nav, footer or masthead
+    (where other stories' dates, or today's, are)."""
     times = [el for el in tree.iterfind(".//time") if el.get("datetime")]
     for el in times:
         if el.get("itemprop") == itemprop:
@@ -576,8 +576,11 @@ def _time_element(tree: HtmlElement, itemprop: str) -> str | None:
     return None
 
 
+# Where a <time> dates something else: a teaser (link, list), a sidebar, the navigation, the
+# footer, or the page's masthead ("Thursday, 26 November", today), a header of no article.
 _ELSEWHERE = XPath(
-    "boolean(ancestor::a | ancestor::li | ancestor::aside | ancestor::nav | ancestor::footer)"
+    "boolean(ancestor::a | ancestor::li | ancestor::aside | ancestor::nav | ancestor::footer"
+    " | ancestor::header[not(ancestor::article)])"
 )
 
 
