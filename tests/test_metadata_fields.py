@@ -237,3 +237,20 @@ def test_a_web_pages_own_name_is_not_taken_for_the_sites() -> None:
     assert meta["title"] == "Council passes the budget"
     meta = _meta(_ld({**graph, "@graph": graph["@graph"][1:]}), "", "https://ex.example/a")
     assert meta["title"] == "Council passes the budget | Daily Ex"  # nothing names the site
+
+
+def test_a_date_written_in_the_text_dates_a_page_that_declares_none() -> None:
+    story = "".join(
+        f"<p>Absatz {i} des Artikels, lang genug, um als Text des Artikels zu gelten, und mit "
+        f"noch einigen Wörtern mehr, damit es sicher ist.</p>"
+        for i in range(6)
+    )
+    footer = "<footer><p>© beispiel.example, 2008</p></footer>"
+
+    def published(dateline: str) -> str | None:
+        html = f"<html lang='de'><body><article><h1>Titel</h1>{dateline}{story}</article>"
+        page = extract_page(html + footer + "</body></html>", "https://beispiel.example/artikel")
+        return page.published
+
+    assert published("<p class='datum'>25. September 2018</p>") == "2018-09-25"
+    assert published("") is None  # the copyright year is no publication date

@@ -739,21 +739,24 @@ def _fallback_metadata(
     fetched_at: datetime | None,
     site: frozenset[str],
 ) -> None:
-    """Fill a missing byline or date from the page body (bylines, htmldate's quick search).
+    """Fill a missing byline or date from the page body (bylines, htmldate's search).
 
-    Only pages that declare neither pay for it; htmldate's search is the costliest part of
-    metadata extraction, so it runs without its extensive mode.
+    Only pages that declare neither pay for it. htmldate's search is the costliest part of
+    metadata extraction, so its quick mode comes first; its extensive mode (dates written in
+    the text, "25. September 2018") only when the quick one finds nothing.
     """
     if not page.authors:
         page.authors = byline_authors(tree, site)
     if not page.published:
         page.published = url_date(url, fetched_at)
-    if not page.published:
+    for extensive in (False, True):
+        if page.published:
+            break
         try:
             found = find_date(
                 tree,
                 url=url,  # a date in the article's address (/2019/11/19/) is the best evidence
-                extensive_search=False,
+                extensive_search=extensive,
                 original_date=True,
                 outputformat="%Y-%m-%d",
                 max_date=(fetched_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
@@ -761,4 +764,6 @@ def _fallback_metadata(
         except Exception as exc:  # heuristics over hostile markup; the page stays usable
             logger.debug("date search failed for %s: %r", url, exc)
             found = None
+        if extensive and found and found.endswith("-01-01"):
+            found = None  # a year alone, as in "© site, 2008": no publication date
         page.published = iso_date(found, fetched_at) if found else None
