@@ -252,5 +252,6 @@ def test_a_date_written_in_the_text_dates_a_page_that_declares_none() -> None:
         page = extract_page(html + footer + "</body></html>", "https://beispiel.example/artikel")
         return page.published
 
-    assert published("<p class='datum'>25. September 2018</p>") == "2018-09-25"
+    span = "<p><span class='about'>publiziert am 25. September 2018</span></p>"
+    assert published(span) == "2018-09-25"
     assert published("") is None  # the copyright year is no publication date
