@@ -688,7 +688,7 @@ def role_clean(templates_file: Path, pages: int, ports: list[int], out: Path) ->
 
 def summarize(results: list[RunResult]) -> dict[str, Any]:
     table: dict[str, Any] = {}
-    for mode in "abcrs":
+    for mode in LABELS:
         runs = [r for r in results if r.mode == mode]
         if not runs:
             continue
@@ -778,7 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ports = [int(p) for p in args.ports.split(",")]
         return role_clean(args.templates, args.pages, ports, args.out)
 
-    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set("abcrs"):
+    if args.pages < 1 or args.repeats < 1 or not set(args.modes) <= set(LABELS):
         parser.error("--pages and --repeats must be >= 1; --modes a subset of abcrs")
     if not (args.dataset / "ground-truth.json").exists():
         parser.error(f"no dataset at {args.dataset}")

@@ -204,9 +204,7 @@ def _with_local(removed: list[dict[str, Any]], page: PageExtraction) -> list[dic
     the page-local removals, and the template ones re-indexed from `page.blocks` into it."""
     if not page.local_removed:
         return removed
-    local = {i for i, _, _ in page.local_removed}
-    total = len(page.blocks) + len(local)
-    positions = [i for i in range(total) if i not in local]
+    positions = page.block_positions()
     trail = [{**entry, "index": positions[entry["index"]]} for entry in removed]
     trail += [{"index": i, "text": text, "rule": rule} for i, text, rule in page.local_removed]
     return sorted(trail, key=lambda entry: int(entry["index"]))

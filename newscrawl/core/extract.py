@@ -108,11 +108,11 @@ FRAGMENT_MIN_BLOCKS = 20
 # blog's first result held 0.09 of it; on the Zyte pages one in 181 is under 0.2 (0.10, an
 # article above a long comment thread: full mode agrees, and the first result stays).
 SHORT_SHARE = 0.2
-# A byline line ("By Jane Roe") is looked for among this many first blocks.
-BYLINE_BLOCKS = 3
 SHORT_MIN_BODY_CHARS = 1500
 SHORT_GAIN = 1.5
 SHORT_MAX_OVER = 1.1
+# A byline line ("By Jane Roe") is looked for among this many first blocks.
+BYLINE_BLOCKS = 3
 
 # trafilatura's parser options, with one change: lxml.html's default parser picks each
 # element's Python class in a Python callback (forms and inputs get classes of their own),
@@ -194,10 +194,10 @@ def extract_page(
         blocks = _second_opinion(html, data, url, census, blocks)
     elif body_chars >= SHORT_MIN_BODY_CHARS and _chars(blocks) < SHORT_SHARE * body_chars:
         blocks = _second_opinion(html, data, url, census, blocks, body_chars=body_chars)
-    raw_blocks = blocks
     local: list[tuple[int, str]] = []
-    blocks = refine.filter_blocks(blocks, hints, local)
-    page.blocks = blocks
+    page.blocks = refine.filter_blocks(blocks, hints, local)
+    page.local_removed = [(i, blocks[i].text, rule) for i, rule in local]
+    blocks = page.blocks
 
     page.canonical_url = meta.get("canonical_url") or url
     page.title = meta.get("title")
@@ -213,10 +213,9 @@ def extract_page(
         _fallback_metadata(page, tree, url, fetched_at, meta.get("site_keys", frozenset()))
     byline = _byline_index(blocks, page.authors) if page.authors else None
     if byline is not None:
-        dropped = {i for i, _ in local}
-        local.append(([i for i in range(len(raw_blocks)) if i not in dropped][byline], "byline"))
+        removed = (page.block_positions()[byline], blocks[byline].text, "byline")
+        page.local_removed = sorted([*page.local_removed, removed])
         blocks = page.blocks = blocks[:byline] + blocks[byline + 1 :]
-    page.local_removed = [(i, raw_blocks[i].text, rule) for i, rule in sorted(local)]
     page.page_type, page.page_type_reason = classify_page(
         url=url,
         json_ld_types=meta.get("json_ld_types", ()),
@@ -582,8 +581,8 @@ def _fragment_share(blocks: list[Block]) -> float:
     """Share of the text in fragments (lines under FRAGMENT_CHARS), on enough blocks to tell."""
     if len(blocks) < FRAGMENT_MIN_BLOCKS:
         return 0.0
-    total = sum(len(b.text) for b in blocks)
-    return sum(len(b.text) for b in blocks if len(b.text) < FRAGMENT_CHARS) / max(1, total)
+    fragments = sum(len(b.text) for b in blocks if len(b.text) < FRAGMENT_CHARS)
+    return fragments / max(1, _chars(blocks))
 
 
 def _second_opinion(

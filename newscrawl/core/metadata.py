@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.core.text import element_text, key
 
-__all__ = ["byline_authors", "iso_date", "read_metadata", "site_names", "url_date"]
+__all__ = ["byline_authors", "iso_date", "read_metadata", "url_date"]
 
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
 _BY_PREFIX = re.compile(
@@ -118,7 +118,11 @@ def read_metadata(
     if canonical and canonical.startswith(("http://", "https://")):
         out["canonical_url"] = canonical
 
-    site = site_names(url, [meta.get("og:site_name"), meta.get("application-name")], ld)
+    # Names the site goes by (letter keys): an author or a title part with one is the site's.
+    # A tag is dropped only for a declared one: "jaragua do sul" on jaraguadosul.sc.gov.br.
+    declared_site = _declared_site_names(meta.get("og:site_name"), ld)
+    application = key(meta.get("application-name") or "")
+    site = declared_site | _host_labels(url) | ({application} if application else set())
     # An h1 inside a link is the site's logo (linking home), not the article's headline.
     h1_el = next((h for h in tree.iter("h1") if next(h.iterancestors("a"), None) is None), None)
     h1 = _clean(element_text(h1_el)) if h1_el is not None else None
@@ -169,8 +173,6 @@ def read_metadata(
     )
     # Some CMSs put the excerpt's markup in it ("<p>Share this ..."): the text only.
     out["description"] = _clean(_TAG.sub(" ", description)) if description else None
-    # (A tag may name a place that is also the host: "jaragua do sul" on jaraguadosul.sc.gov.br.)
-    declared_site = site_names(url, [meta.get("og:site_name")], ld, host=False)
     out["tags"] = _tags(meta, article, out["title"], declared_site)
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(article)
     out["image"] = _abs(url, image)
@@ -191,8 +193,8 @@ MAX_BYLINE_CHARS = 120
 
 
 def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> list[str]:
-    """Authors named in the page's visible byline, for pages that declare none; `site` is
-    what `site_names` gives, names that are the site's and no person's."""
+    """Authors named in the page's visible byline, for pages that declare none; `site` holds
+    the site's names (`read_metadata`'s "site_keys"), which are no person's."""
     for el in _BYLINE(tree)[:10]:
         itemprop_name = el.find(".//*[@itemprop='name']")
         text = element_text(itemprop_name if itemprop_name is not None else el)
@@ -393,25 +395,23 @@ def _ld_authors(article: dict[str, Any], ld: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def site_names(
-    url: str, declared: list[str | None], ld: list[dict[str, Any]], *, host: bool = True
-) -> frozenset[str]:
-    """Letter keys of the names the site goes by: declared names (og:site_name, ...), its
-    publisher's and website's JSON-LD names, and with `host` the labels of its host ("cnn"
-    for edition.cnn.com): an author with one of them is the site, not a person."""
-    names = {key(n) for n in declared if n}
+def _declared_site_names(site_name: str | None, ld: list[dict[str, Any]]) -> frozenset[str]:
+    """Letter keys of the names the site declares: og:site_name, and the JSON-LD names of its
+    publisher and website."""
+    names = {key(site_name or "")}
     for obj in ld:
-        publisher = obj.get("publisher")
-        for candidate in (publisher, obj):
+        for candidate in (obj.get("publisher"), obj):
             if isinstance(candidate, dict) and any(_ORG_TYPES.search(t) for t in _types(candidate)):
                 name = candidate.get("name")
                 if isinstance(name, str):
                     names.add(key(name))
-    if host:
-        labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")
-        names.update(key(label) for label in labels[:-1] if len(label) >= 2)
-    names.discard("")
-    return frozenset(names)
+    return frozenset(names - {""})
+
+
+def _host_labels(url: str) -> frozenset[str]:
+    """The labels of the site's host but its top level ("edition", "cnn" for edition.cnn.com)."""
+    labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".")
+    return frozenset(key(label) for label in labels[:-1] if len(label) >= 2)
 
 
 def _people(names: list[str], site: frozenset[str]) -> list[str]:

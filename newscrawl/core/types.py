@@ -64,6 +64,13 @@ class PageExtraction:
     local_removed: list[tuple[int, str, str]] = field(default_factory=list)
     error: str | None = None  # snake_case reason when nothing usable came out
 
+    def block_positions(self) -> list[int]:
+        """Where each of `blocks` stood in the extraction's sequence before the page-local
+        rules removed `local_removed` from it."""
+        removed = {i for i, _, _ in self.local_removed}
+        total = len(self.blocks) + len(removed)
+        return [i for i in range(total) if i not in removed]
+
     @staticmethod
     def pairs(flat: array[int]) -> Iterator[tuple[int, int]]:
         """The (first, second) pairs of a flat pair array such as `anchors` or `slots`."""

@@ -106,20 +106,23 @@ class DiskDupeFilter(RFPDupeFilter):
 def _open(path: Path) -> sqlite3.Connection:
     """The seen table at `path`; a file that is no SQLite database (a crash) is replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in (1, 2):
-        db = sqlite3.connect(path, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=OFF")
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            db.execute("CREATE TABLE IF NOT EXISTS seen (fp INTEGER PRIMARY KEY)")
-            db.execute("SELECT count(*) FROM seen").fetchone()
-        except sqlite3.DatabaseError:
-            db.close()
-            if attempt == 2:
-                raise
-            logger.warning("%s is damaged; starting it afresh", path)
-            path.unlink(missing_ok=True)
-            continue
-        return db
-    raise AssertionError("unreachable")
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError:
+        logger.warning("%s is damaged; starting it afresh", path)
+        path.unlink(missing_ok=True)
+        return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        db.execute("CREATE TABLE IF NOT EXISTS seen (fp INTEGER PRIMARY KEY)")
+        db.execute("SELECT count(*) FROM seen").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db

@@ -25,6 +25,7 @@ from newscrawl.core.record import build_record
 from newscrawl.items import RawPage
 from newscrawl.pipelines.drop import drop
 from newscrawl.pipelines.executor import make_executor
+from newscrawl.pipelines.writer import article_cap
 
 __all__ = ["CleaningPipeline"]
 
@@ -119,10 +120,7 @@ class CleaningPipeline:
         return pipe
 
     def open_spider(self, spider: Any = None) -> None:
-        spider = spider or getattr(self.crawler, "spider", None)
-        cap = getattr(spider, "max_articles", None)
-        if cap is not None:
-            self.max_articles = int(cap)  # the spider's argument wins, as in the writer
+        self.max_articles = article_cap(self.crawler, spider, self.max_articles)
         self.cleaner = Cleaner(
             state_dir=self.state_dir,
             hold_pages=self.hold_pages,

@@ -19,7 +19,14 @@ from scrapy.settings import BaseSettings
 from newscrawl.core.jsonl import JsonlWriter
 from newscrawl.pipelines.drop import drop
 
-__all__ = ["JsonlWriterPipeline", "dated_path", "output_path", "run_id", "stats_path"]
+__all__ = [
+    "JsonlWriterPipeline",
+    "article_cap",
+    "dated_path",
+    "output_path",
+    "run_id",
+    "stats_path",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +66,13 @@ def output_path(settings: BaseSettings, spider_name: str, now: datetime | None =
     return dated_path(root, spider_name, run_id(settings, now), now)
 
 
+def article_cap(crawler: Crawler | None, spider: Any, default: int) -> int:
+    """This crawl's max_articles: the spider's argument, else `default` (the setting)."""
+    spider = spider or getattr(crawler, "spider", None)
+    cap = getattr(spider, "max_articles", None)
+    return default if cap is None else int(cap)
+
+
 class JsonlWriterPipeline:
     """Write records as JSON Lines (UTF-8, one object per line), flushing every line.
 
@@ -92,10 +106,7 @@ class JsonlWriterPipeline:
         return cls(output_path(s, spider_name), crawler=crawler, max_articles=max_articles)
 
     def open_spider(self, spider: Any = None) -> None:
-        spider = spider or getattr(self.crawler, "spider", None)
-        cap = getattr(spider, "max_articles", None)
-        if cap is not None:
-            self.max_articles = int(cap)
+        self.max_articles = article_cap(self.crawler, spider, self.max_articles)
         self._writer = JsonlWriter(self.path)
         if self._writer.set_aside is not None and self.stats is not None:
             self.stats.set_value("newscrawl/writer/recovered_tail", str(self._writer.set_aside))

@@ -144,7 +144,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
                 yield scrapy.Request(
-                    canonicalize(url) if "?" in url or ";" in url else url,
+                    _request_url(url),
                     callback=self.parse,
                     errback=self.on_error,
                     priority=priority,
@@ -210,12 +210,18 @@ class NewsSpider(scrapy.Spider):
         """An article request from a sitemap or feed entry, carrying its dates as hints."""
         self.crawler.stats.inc_value(f"newscrawl/spider/{stat}")
         return scrapy.Request(
-            canonicalize(entry.url) if "?" in entry.url or ";" in entry.url else entry.url,
+            _request_url(entry.url),
             callback=self.parse,
             errback=self.on_error,
             priority=ARTICLE_PRIORITY,
             meta={"newscrawl_hints": {"lastmod": entry.lastmod, "published": entry.published}},
         )
+
+
+def _request_url(url: str) -> str:
+    """The URL to request: canonical (no trackers, no session ids) when it has parameters;
+    a plain path needs none of courlan's work."""
+    return canonicalize(url) if "?" in url or ";" in url else url
 
 
 def _looks_like_xml(response: Response) -> bool:
