@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from newscrawl.core.promo import promo_blocks
 from newscrawl.core.text import element_text, key, words
 
 if TYPE_CHECKING:
@@ -609,7 +610,8 @@ def filter_blocks(
       extracted text is inside it;
     - the dateline: a block that is only the text of a date element (<time>, datePublished).
     """
-    kept: list[Block] = []
+    kept: list[int] = []
+    found: list[tuple[int, str]] = []
     texts = [words(block.text) for block in blocks]
     keys = [t.replace(" ", "") for t in texts]
     copies = _second_copies(keys, [t.count(" ") + 1 if t else 0 for t in texts])
@@ -617,10 +619,15 @@ def filter_blocks(
     for i, (block, text, k) in enumerate(zip(blocks, texts, keys, strict=True)):
         rule = _local_rule(i, block, text, k, keys, hints, copies, outside)
         if rule is None:
-            kept.append(block)
-        elif removed is not None:
-            removed.append((i, rule))
-    return kept
+            kept.append(i)
+        else:
+            found.append((i, rule))
+    # Promotions are judged by where they stand in what is left of the article.
+    promos = promo_blocks([blocks[i] for i in kept])
+    found += [(kept[j], rule) for j, rule in promos.items()]
+    if removed is not None:
+        removed += sorted(found)
+    return [blocks[i] for i in kept if i not in {kept[j] for j in promos}]
 
 
 def _local_rule(

@@ -1,0 +1,240 @@
+"""The site's own promotions around the article text, recognised on a page seen alone.
+
+The template model removes what a site repeats on its pages ("Sign up for our newsletter"),
+but only once it has seen some of them. A saved page cleaned alone, or a promotion that
+changes with every article ("Follow her on Twitter @name", "Subscribe to the X newsletter")
+has nothing to be compared with, so here such text is recognised by what it says and where.
+
+- **Calls to action:** a sentence that opens with an imperative addressed to the reader and
+  names what it sells (a newsletter, a social network, an app, a subscription): "Follow us
+  on Twitter", "Subscribe to our newsletter", "Click here to get the app", "Write to <name>
+  at <address>". Both halves are needed, so article prose that merely mentions a newsletter,
+  or begins "Like it or not", is no call to action. The lexicon covers English, German,
+  French, Spanish, Portuguese and Italian; any other language just keeps such lines.
+- **Tail and head runs:** from the end of the text backwards, calls to action together with
+  what can only be the page's furniture there: a heading with nothing of the article after it,
+  a label of up to three words ("Comments", "Tags", "Explore further"), a comment policy, a
+  copyright line, a tag line ("Filed under: ..."), a comma list after a tag label, a line that
+  is a link address with a label ("iTunes: https://..."). From the start forwards, calls to
+  action and the reading-time label ("5 min read").
+- **Elsewhere** only a short block that starts with a call to action goes ("CLICK HERE TO GET
+  THE APP" between two paragraphs); a longer paragraph with one in it stays.
+
+These are removed only while most of the text stays: a page that is mostly such lines is left
+to the article checks, which drop it, rather than emptied here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newscrawl.core.types import Block
+
+__all__ = ["promo_blocks"]
+
+CTA_MAX_WORDS = 60  # a call to action at the edges is a sentence or three, never a paragraph
+CTA_INLINE_MAX_WORDS = 20  # between paragraphs: a one-line promo, not a paragraph that has one
+LABEL_MAX_WORDS = 3  # "Comments", "Explore further", "Related topics"
+TAIL_MAX_LABELS = 2  # more short lines at the end are verse or a list, not leftover labels
+HEADING_MAX_WORDS = 12  # a section heading, not a paragraph the extractor marked as one
+NOTICE_MAX_WORDS = 40  # a copyright line, a comment policy, a tag line
+LIST_MIN_COMMAS = 3  # a comma list of tags after a "Tags" label
+LIST_MAX_ITEM_WORDS = 6
+MAX_REMOVED_SHARE = 0.5  # remove a run only while more than half of the text stays
+
+_SOCIAL = (
+    r"(?:facebook|twitter|x\.com|instagram|youtube|tiktok|linkedin|telegram|whatsapp|pinterest"
+    r"|snapchat|threads|mastodon|bluesky|flipboard|google\s+news|@\w)"
+)
+# Reader-addressed imperatives, each with what it sells; matched at a sentence start.
+_CTA_PATTERNS = [
+    # English
+    r"follow\s+(?:us|me|him|her|them)\b(?:\s+(?:on|at|@)|[.!]|$)",
+    rf"follow\s+[^.!?]{{1,60}}?\s+(?:on|at)\s+(?:{_SOCIAL}|https?://)",
+    r"follow\s+@\w",
+    r"(?:subscribe|sign\s*up|register|join)\b[^.!?]{0,80}?"
+    r"(?:newsletter|inbox|youtube|podcast|channel|\b(?:now|today|here)\b)",
+    r"get\b[^.!?]{0,80}?(?:delivered\s+(?:to|through|straight|right|every|each|daily|free)"
+    r"|\b(?:in|to)\s+your\s+inbox|newsletter|access\s+to\b[^.!?]{0,60}?subscri)",
+    r"get\s+(?:the|our)\b[^.!?]{0,40}?\bapp\b",
+    r"(?:click|tap)\s+here\b",
+    r"(?:download|install)\s+(?:the|our)\b[^.!?]{0,40}?\bapp\b",
+    rf"like\s+us\s+on\s+{_SOCIAL}",
+    r"like\s+this\s+(?:story|article|post|video)\s*\?",
+    r"share\s+(?:this|it)\b[^.!?]{0,40}?(?:friend|\bon\s+|article|story|post)",
+    r"(?:e-?mail|write\s+to|reach|contact)\s+[^.!?@]{1,60}?\s+at\s+\S+@\S+",
+    r"have\s+a\s+(?:news\s+)?tip\s*\?",
+    r"(?:support|fund)\s+(?:our|independent|quality)\s+journalism",
+    r"become\s+a\s+(?:member|subscriber|supporter|patron)",
+    r"if\s+you\s+(?:enjoyed|liked|appreciated|value)\s+(?:this|our)\s+"
+    r"(?:article|story|post|journalism|reporting|work)",
+    r"never\s+miss\s+(?:a|an)\s+(?:story|update|thing|beat|episode)",
+    # German
+    rf"folgen\s+sie\s+(?:uns|[^.!?]{{1,60}}?\s+auf\s+{_SOCIAL})",
+    r"abonnieren\s+sie\b",
+    r"(?:melden|tragen)\s+sie\s+sich\b[^.!?]{0,60}?newsletter",
+    r"(?:jetzt|hier)\s+(?:abonnieren|anmelden|registrieren|herunterladen)\b",
+    r"laden\s+sie\s+(?:die|unsere)\b[^.!?]{0,40}?\bapp\b",
+    r"klicken\s+sie\s+hier\b",
+    r"teilen\s+sie\s+diesen\s+(?:artikel|beitrag)",
+    r"unterstützen\s+sie\s+(?:uns|unseren\s+journalismus)",
+    # French
+    r"suivez[\s-]nous\b",
+    r"abonnez[\s-]vous\b",
+    r"inscrivez[\s-]vous\b[^.!?]{0,60}?(?:newsletter|lettre)",
+    r"téléchargez\s+(?:l['\u2019]|notre\s+)app",
+    r"cliquez\s+ici\b",
+    r"partagez\s+(?:cet|cette)\s+(?:article|publication)",
+    r"recevez\b[^.!?]{0,60}?(?:newsletter|bo[iî]te|e-?mail)",
+    r"retrouvez[\s-]nous\s+sur\b",
+    # Spanish
+    r"s[ií]guenos\b",
+    r"suscr[ií]bete\b",
+    r"reg[ií]strate\b",
+    r"descarga\s+(?:la|nuestra)\s+app",
+    r"haz\s+clic\s+aqu[ií]",
+    r"comparte\s+(?:este|esta)\s+(?:art[ií]culo|nota|noticia)",
+    r"recibe\b[^.!?]{0,60}?(?:bolet[ií]n|newsletter|correo|e-?mail)",
+    # Portuguese
+    r"siga[\s-]nos\b",
+    rf"siga\s+[^.!?]{{1,40}}?\s+n[oa]s?\s+{_SOCIAL}",
+    r"assine\b[^.!?]{0,60}?(?:newsletter|já|agora)",
+    r"inscreva[\s-]se\b",
+    r"cadastre[\s-]se\b",
+    r"baixe\s+o\s+(?:nosso\s+)?app",
+    r"clique\s+aqui\b",
+    r"compartilhe\s+(?:esta|este)\s+(?:not[ií]cia|mat[ée]ria|artigo)",
+    r"receba\b[^.!?]{0,60}?(?:e-?mail|newsletter|whatsapp|telegram)",
+    # Italian
+    r"seguici\b",
+    rf"segui\s+[^.!?]{{1,40}}?\s+su\s+{_SOCIAL}",
+    r"iscriviti\b",
+    r"abbonati\s+(?:a|al|alla|ora|subito|adesso)\b",
+    r"scarica\s+(?:l['\u2019]|la\s+nostra\s+)app",
+    r"clicca\s+qui\b",
+    r"condividi\s+quest",
+    r"ricevi\b[^.!?]{0,60}?newsletter",
+]
+# Bullets, arrows and emoji may lead a call to action; a quotation mark leads someone's words.
+_LEAD = r"[^\w\"'\u2018-\u201f\u00ab\u00bb\u2039\u203a(\[]{0,3}"
+# A sentence start: the text's start, or after a sentence end.
+_CTA = re.compile(
+    r"(?:^|(?<=[.!?:|…])\s+)" + _LEAD + "(?:" + "|".join(_CTA_PATTERNS) + ")", re.IGNORECASE
+)
+_CTA_AT_START = re.compile(_LEAD + "(?:" + "|".join(_CTA_PATTERNS) + ")", re.IGNORECASE)
+# An invitation to comment ends many a good paragraph; alone on its line it heads the comments.
+_COMMENT_PROMPT = re.compile(
+    _LEAD + r"(?:(?:leave|post|add|write)\s+a\s+comment|tell\s+us\s+what\s+you\s+think"
+    r"|join\s+the\s+(?:discussion|conversation)|what\s+do\s+you\s+think\s*\?"
+    r"|kommentieren\s+sie|laissez\s+un\s+commentaire|deja\s+(?:un|tu)\s+comentario"
+    r"|deixe\s+(?:um|seu)\s+coment[aá]rio|lascia\s+un\s+commento)",
+    re.IGNORECASE,
+)
+
+_COPYRIGHT = re.compile(
+    r"^\W{0,3}(?:copyright\b|©|ⓒ|\(c\)\s*\d{4})|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten"
+    r"|tous\s+droits\s+réservés|todos\s+los\s+derechos\s+reservados"
+    r"|todos\s+os\s+direitos\s+reservados|tutti\s+i\s+diritti\s+riservati|무단\s*전재|無断転載"
+    r"|版权所有|版權所有",
+    re.IGNORECASE,
+)
+_COMMENT_NOTICE = re.compile(
+    r"(?:comments?|coment[aá]rios?|kommentare?|commentaires?|commenti)\b[^.!?]{0,120}?"
+    r"(?:moderat|aprovad|approv|polic|guideline|richtlinie|règle|regla|regra|respect|respeit)",
+    re.IGNORECASE,
+)
+_TAG_LINE = re.compile(
+    r"^\W{0,3}(?:tags?|tagged|filed\s+under|categor(?:y|ies)|topics?|schlagw(?:ö|oe)rter"
+    r"|themen|étiquettes|mots[\s-]clés|etiquetas|temas|marcadores|argomenti)\s*:",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"\b\d+\s*(?:min|mins|minutes?|minutos?|minuten|minuti)\b.{0,20}"
+    r"(?:read|leitura|lectura|lecture|lettura)"
+    r"|(?:reading\s+time|lesezeit|tempo\s+de\s+leitura|tiempo\s+de\s+lectura"
+    r"|temps\s+de\s+lecture|tempo\s+di\s+lettura)\s*:?\s*\d",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_LABEL = re.compile(r"[^\W\d_][\w'\u2019&-]*(?:\s+[^\W\d_][\w'\u2019&-]*){0,2}\s*:?")
+_SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
+
+
+def is_call_to_action(text: str) -> bool:
+    """True when `text` is short and has a sentence that is a call to action."""
+    return len(text.split()) <= CTA_MAX_WORDS and _CTA.search(text) is not None
+
+
+def promo_blocks(blocks: list[Block]) -> dict[int, str]:
+    """Indexes of `blocks` that are the site's promotions or furniture, with the rule's name."""
+    texts = [" ".join(block.text.split()) for block in blocks]
+    sizes = [len(text) for text in texts]
+
+    tail: dict[int, str] = {}
+    labels: list[int] = []
+    for i in range(len(blocks) - 1, -1, -1):
+        rule = _tail_rule(blocks[i].kind, texts[i], texts[i - 1] if i else "")
+        if rule is None:
+            break
+        tail[i] = rule
+        if rule == "orphan_label":
+            labels.append(i)
+    if len(labels) > TAIL_MAX_LABELS:  # the text ends in short lines: keep them and all before
+        tail = {i: rule for i, rule in tail.items() if i > labels[0]}
+    head: dict[int, str] = {}
+    for i in range(len(blocks)):
+        if i in tail:
+            break
+        if is_call_to_action(texts[i]):
+            head[i] = "call_to_action"
+        elif len(texts[i].split()) <= 8 and _READING_TIME.search(texts[i]):
+            head[i] = "reading_time"
+        else:
+            break
+    found = {**head, **tail}
+    for i, text in enumerate(texts):
+        if (
+            i not in found
+            and len(text.split()) <= CTA_INLINE_MAX_WORDS
+            and _CTA_AT_START.match(text)
+        ):
+            found[i] = "call_to_action"
+    if sum(sizes[i] for i in found) >= MAX_REMOVED_SHARE * sum(sizes):
+        return {}
+    return found
+
+
+def _tail_rule(kind: str, text: str, previous: str) -> str | None:
+    """The rule that makes `text` furniture when nothing of the article follows it, or None."""
+    count = len(text.split())
+    if kind in ("p", "h") and is_call_to_action(text):
+        return "call_to_action"
+    if count <= CTA_INLINE_MAX_WORDS and _COMMENT_PROMPT.match(text):
+        return "comment_prompt"
+    if kind == "h" and count <= HEADING_MAX_WORDS:
+        return "orphan_heading"
+    if kind != "p" or count > NOTICE_MAX_WORDS:
+        return None
+    if count <= LABEL_MAX_WORDS and _LABEL.fullmatch(text):
+        return "orphan_label"
+    if _COPYRIGHT.search(text):
+        return "copyright"
+    if _COMMENT_NOTICE.search(text):
+        return "comment_notice"
+    if _TAG_LINE.match(text) or (_is_comma_list(text) and _TAG_LINE.match(previous + ":")):
+        return "tag_line"
+    if _URL.search(text) and len(_URL.sub("", text).split()) <= 2:
+        return "link_line"
+    return None
+
+
+def _is_comma_list(text: str) -> bool:
+    """True for "a, b c, d, e": short items, no sentence."""
+    items = text.rstrip(",;").split(",")
+    return (
+        len(items) > LIST_MIN_COMMAS
+        and not text.endswith(_SENTENCE_END)
+        and all(0 < len(item.split()) <= LIST_MAX_ITEM_WORDS for item in items)
+    )

@@ -1,0 +1,174 @@
+"""A page's own promotions, recognised on the page alone: each rule, and what it must leave."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.core.extract import extract_page
+from newscrawl.core.promo import promo_blocks
+from newscrawl.core.types import Block
+
+STORY = [
+    "The council approved the new budget on Tuesday after a debate that lasted most of the day "
+    "and ended with a narrow vote of seven to five.",
+    "Spending on roads rises by a tenth, while the library service keeps its funding flat for "
+    "the third year running, officials said.",
+    "The mayor said the plan was the best the city could afford, and promised a review of the "
+    "bus network before the end of the year.",
+]
+
+
+def _blocks(*items: str | tuple[str, str]) -> list[Block]:
+    pairs = [item if isinstance(item, tuple) else ("p", item) for item in items]
+    return [Block(text=text, key=i, kind=kind) for i, (kind, text) in enumerate(pairs)]
+
+
+def _removed(*items: str | tuple[str, str]) -> dict[str, str]:
+    blocks = _blocks(*items)
+    return {blocks[i].text: rule for i, rule in promo_blocks(blocks).items()}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow us on Twitter and Facebook for the latest news.",
+        "Follow The Daily Example's opinion section on Facebook, Twitter (@ExOpinion) and "
+        "Instagram.",
+        "Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @jroe.",
+        "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+        "Sign up for The Morning Brief today to get the free daily newsletter.",
+        "Write to Al Smith at al.smith@example.com",
+        "If you enjoyed this article, we have a proposition for you: join our members.",
+        "Like this story? Share it with a friend!",
+        "► Subscribe to our YouTube channel for more videos.",
+        "Folgen Sie uns auf Twitter und Facebook.",
+        "Abonnez-vous à notre newsletter pour ne rien manquer.",
+        "Síguenos en Instagram y Facebook.",
+        "Receba em seu e-mail as principais notícias do dia.",
+        "Iscriviti alla nostra newsletter.",
+    ],
+)
+def test_call_to_action_at_the_end_is_removed(line: str) -> None:
+    assert _removed(*STORY, line) == {line: "call_to_action"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company launched a newsletter for its subscribers last year, the report said.",
+        "Like it or not, Facebook is here to stay, analysts said on Monday.",
+        "Share prices of Facebook fell 3% on Monday after the announcement.",
+        "Subscribers can read the full report here.",
+        "Join the queue early: the doors open at nine.",
+        "Get ready for a long winter, forecasters warn.",
+        "Follow the money, the senator said, and you will find the answer.",
+        "Readers who follow him on Twitter know his views on the matter well.",
+        "Abbonati e ricavi crescono per il terzo trimestre consecutivo.",
+    ],
+)
+def test_prose_that_mentions_a_channel_is_kept(line: str) -> None:
+    assert _removed(*STORY, line) == {}
+
+
+def test_quoted_call_to_action_is_kept() -> None:
+    quote = "“Follow us on Instagram,” the minister told reporters."
+    assert _removed(STORY[0], quote, *STORY[1:]) == {}
+    assert _removed(*STORY, quote) == {}
+
+
+def test_intro_paragraph_ending_with_an_invitation_to_comment_is_kept() -> None:
+    intro = (
+        "Choosing the best gadgets of the year is hard. Really hard. Surely we left some of "
+        "your favourites off this list. Leave a comment and let us know yours."
+    )
+    assert _removed(intro, *STORY) == {}
+
+
+def test_comment_section_heading_and_label_at_the_end_are_removed() -> None:
+    removed = _removed(*STORY, ("h", "Tell us what you think..."), "comments")
+    assert removed == {"Tell us what you think...": "comment_prompt", "comments": "orphan_label"}
+
+
+def test_orphan_heading_and_its_links_are_removed() -> None:
+    removed = _removed(
+        *STORY,
+        ("h", "How to listen to the podcast"),
+        "Listen: https://example.com/p/615",
+        "iTunes: https://example.com/p/615/apple",
+    )
+    assert removed == {
+        "How to listen to the podcast": "orphan_heading",
+        "Listen: https://example.com/p/615": "link_line",
+        "iTunes: https://example.com/p/615/apple": "link_line",
+    }
+
+
+def test_heading_followed_by_article_text_is_kept() -> None:
+    assert _removed(STORY[0], ("h", "What happens next"), *STORY[1:]) == {}
+
+
+def test_tags_label_list_and_comment_policy_are_removed() -> None:
+    tags = "city budget, council vote, roads, library service, bus network review"
+    policy = "Comments that are abusive or off topic will not be approved by the moderators."
+    removed = _removed(*STORY, "Tags", tags, policy)
+    assert removed == {"Tags": "orphan_label", tags: "tag_line", policy: "comment_notice"}
+
+
+def test_copyright_and_filed_under_lines_are_removed() -> None:
+    filed, notice = "Filed under: Politics |", "Copyright © 2024 Example Media"
+    assert _removed(*STORY, filed, notice) == {filed: "tag_line", notice: "copyright"}
+
+
+def test_verse_ending_in_short_lines_is_kept() -> None:
+    verse = ["Under the moon", "I walked alone", "and the sea", "said nothing"]
+    assert _removed(*STORY, *verse) == {}
+    # A copyright line after the verse still goes; the verse stays.
+    assert _removed(*STORY, *verse, "© 2024 Example Media") == {"© 2024 Example Media": "copyright"}
+
+
+def test_list_at_the_end_is_kept() -> None:
+    items = [("li", "Two eggs"), ("li", "A cup of flour"), ("li", "Butter")]
+    assert _removed(*STORY, *items) == {}
+
+
+def test_reading_time_and_opening_promo_are_removed() -> None:
+    opener = "Start your day with the Brief. Sign up for the free daily newsletter."
+    removed = _removed("5 min read", opener, *STORY)
+    assert removed == {"5 min read": "reading_time", opener: "call_to_action"}
+    assert _removed("Tempo de leitura: 2 minutos", *STORY) == {
+        "Tempo de leitura: 2 minutos": "reading_time"
+    }
+
+
+def test_short_call_to_action_between_paragraphs_is_removed_long_paragraph_kept() -> None:
+    promo = "CLICK HERE TO GET THE EXAMPLE NEWS APP"
+    assert _removed(STORY[0], promo, *STORY[1:]) == {promo: "call_to_action"}
+    paragraph = (
+        "The full budget runs to 400 pages and lists every line of spending for the next two "
+        "years. Click here to read it."
+    )
+    assert _removed(STORY[0], paragraph, *STORY[1:]) == {}
+
+
+def test_page_that_is_mostly_promotion_is_left_whole() -> None:
+    promos = [
+        "Subscribe to our newsletter for the best stories of the week, every week, free.",
+        "Follow us on Facebook, Twitter and Instagram for breaking news and more.",
+    ]
+    assert _removed("Short note.", *promos) == {}
+
+
+def test_extract_page_removes_a_one_off_pages_promos_and_lists_them() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY)
+    html = f"""<html lang="en"><head><title>Council passes budget</title></head><body>
+    <article><h1>Council passes budget</h1>{paragraphs}
+    <p><em>Get the day's top headlines delivered to your inbox every morning by subscribing to
+    our newsletter.</em></p>
+    <p>Follow Example News on Facebook, Twitter and Instagram.</p>
+    <h3>Comments</h3></article></body></html>"""
+    page = extract_page(html, "https://news.example.com/2024/05/01/budget.html")
+    texts = [block.text for block in page.blocks]
+    assert texts == STORY
+    rules = {text[:30]: rule for _, text, rule in page.local_removed}
+    assert rules["Get the day's top headlines de"] == "call_to_action"
+    assert rules["Follow Example News on Faceboo"] == "call_to_action"
