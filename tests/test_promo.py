@@ -172,3 +172,33 @@ def test_extract_page_removes_a_one_off_pages_promos_and_lists_them() -> None:
     rules = {text[:30]: rule for _, text, rule in page.local_removed}
     assert rules["Get the day's top headlines de"] == "call_to_action"
     assert rules["Follow Example News on Faceboo"] == "call_to_action"
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Subscribe to continue reading.",
+        "To continue reading this article, please log in or create an account.",
+        "This article is only available to subscribers. Already a subscriber? Sign in.",
+        "You have reached your limit of free articles this month.",
+        "Dieser Artikel ist exklusiv für Abonnenten.",
+        "Il vous reste 80 % de cet article à lire. La suite est réservée aux abonnés.",
+        "Este contenido es exclusivo para suscriptores.",
+        "Para continuar lendo, assine o jornal.",
+        "Contenuto riservato agli abbonati.",
+    ],
+)
+def test_paywall_notice_is_removed_wherever_it_stands(notice: str) -> None:
+    assert _removed(STORY[0], notice, *STORY[1:]) == {notice: "paywall_notice"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He urged parents to continue reading to their children over the summer holidays.",
+        "Il vous reste 5 % de batterie, prévient le téléphone, et la journée commence à peine.",
+        "Para continuar leyendo el informe, los diputados pidieron una sesión extraordinaria.",
+    ],
+)
+def test_prose_about_reading_on_is_no_paywall(line: str) -> None:
+    assert _removed(STORY[0], line, *STORY[1:]) == {}

@@ -18,7 +18,9 @@ has nothing to be compared with, so here such text is recognised by what it says
   is a link address with a label ("iTunes: https://..."). From the start forwards, calls to
   action and the reading-time label ("5 min read").
 - **Elsewhere** only a short block that starts with a call to action goes ("CLICK HERE TO GET
-  THE APP" between two paragraphs); a longer paragraph with one in it stays.
+  THE APP" between two paragraphs); a longer paragraph with one in it stays. A paywall's
+  notice ("Subscribe to continue reading", "Cet article est réservé aux abonnés") goes
+  wherever it stands, when it is a line of its own and not a paragraph.
 
 These are removed only while most of the text stays: a page that is mostly such lines is left
 to the article checks, which drop it, rather than emptied here.
@@ -133,6 +135,33 @@ _COMMENT_PROMPT = re.compile(
     re.IGNORECASE,
 )
 
+# What a paywall puts where the free part of the text ends; specific enough to match anywhere.
+_PAYWALL = re.compile(
+    r"(?:subscribe|sign\s+in|log\s+in|register)\s+(?:now\s+|today\s+)?(?:to|for)\s+"
+    r"(?:continue\s+reading|keep\s+reading|read\s+(?:the\s+|this\s+)?(?:full|rest|whole|more)"
+    r"|unlock|get\s+(?:full|unlimited)\s+access)"
+    r"|(?:to|and)\s+(?:continue|keep)\s+reading\b[^.!?]{0,40}?"
+    r"(?:subscri|sign\s+(?:in|up)|log\s*in|register|create\s+an|become\s+a)"
+    r"|continue\s+reading\s+(?:your\s+article\s+)?with\s+an?\b"
+    r"|already\s+(?:a\s+)?(?:subscriber|member|registered)\s*\?"
+    r"|already\s+have\s+an\s+account\s*\?"
+    r"|(?:this|the\s+rest\s+of\s+this)\s+(?:article|story|content)\s+is\s+(?:only\s+)?"
+    r"(?:available|reserved|exclusive)\s+(?:to|for)\s+(?:our\s+)?(?:paying\s+)?"
+    r"(?:subscribers|members)"
+    r"|(?:you['\u2019]ve|you\s+have)\s+(?:reached|read)\s+(?:your|all\s+your|the)\s+"
+    r"(?:limit|free\s+articles?|monthly)"
+    r"|(?:artikel|beitrag|inhalt)\s+ist\s+(?:nur\s+|exklusiv\s+)?(?:für|fuer)\s+"
+    r"(?:abonnent|plus|mitglied)"
+    r"|(?:jetzt|weiter)\s*lesen\s+mit\b|lesen\s+sie\s+(?:jetzt\s+)?weiter\s+mit\b"
+    r"|bereits\s+abonnent"
+    r"|réservée?s?\s+aux\s+abonnés|il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article|déjà\s+abonné"
+    r"|exclusivo\s+para\s+(?:suscriptores|socios|assinantes)"
+    r"|para\s+(?:seguir|continuar)\s+(?:leyendo|lendo)[^.!?]{0,40}?(?:suscr|assin|registr|cadastr)"
+    r"|ya\s+eres\s+suscriptor"
+    r"|j[áa]\s+[ée]\s+assinante"
+    r"|riservat[oa]\s+agli\s+abbonati|per\s+continuare\s+a\s+leggere[^.!?]{0,40}?(?:abbon|registr|accedi)|sei\s+già\s+abbonato",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(
     r"^\W{0,3}(?:copyright\b|©|ⓒ|\(c\)\s*\d{4})|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten"
     r"|tous\s+droits\s+réservés|todos\s+los\s+derechos\s+reservados"
@@ -195,12 +224,13 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
             break
     found = {**head, **tail}
     for i, text in enumerate(texts):
-        if (
-            i not in found
-            and len(text.split()) <= CTA_INLINE_MAX_WORDS
-            and _CTA_AT_START.match(text)
-        ):
+        if i in found:
+            continue
+        count = len(text.split())
+        if count <= CTA_INLINE_MAX_WORDS and _CTA_AT_START.match(text):
             found[i] = "call_to_action"
+        elif count <= NOTICE_MAX_WORDS and _PAYWALL.search(text):
+            found[i] = "paywall_notice"
     if sum(sizes[i] for i in found) >= MAX_REMOVED_SHARE * sum(sizes):
         return {}
     return found
@@ -213,6 +243,8 @@ def _tail_rule(kind: str, text: str, previous: str) -> str | None:
         return "call_to_action"
     if count <= CTA_INLINE_MAX_WORDS and _COMMENT_PROMPT.match(text):
         return "comment_prompt"
+    if count <= NOTICE_MAX_WORDS and _PAYWALL.search(text):
+        return "paywall_notice"
     if kind == "h" and count <= HEADING_MAX_WORDS:
         return "orphan_heading"
     if kind != "p" or count > NOTICE_MAX_WORDS:
