@@ -42,6 +42,7 @@ LABEL_MAX_WORDS = 3  # "Comments", "Explore further", "Related topics"
 TAIL_MAX_LABELS = 2  # more short lines at the end are verse or a list, not leftover labels
 HEADING_MAX_WORDS = 12  # a section heading, not a paragraph the extractor marked as one
 NOTICE_MAX_WORDS = 40  # a copyright line, a comment policy, a tag line
+READING_TIME_MAX_WORDS = 8  # "Tempo de leitura: 2 minutos", "5 min read"
 LIST_MIN_COMMAS = 3  # a comma list of tags after a "Tags" label
 LIST_MAX_ITEM_WORDS = 6
 MAX_REMOVED_SHARE = 0.5  # remove a run only while more than half of the text stays
@@ -121,11 +122,8 @@ _CTA_PATTERNS = [
 ]
 # Bullets, arrows and emoji may lead a call to action; a quotation mark leads someone's words.
 _LEAD = r"[^\w\"'\u2018-\u201f\u00ab\u00bb\u2039\u203a(\[]{0,3}"
-# A sentence start: the text's start, or after a sentence end.
-_CTA = re.compile(
-    r"(?:^|(?<=[.!?:|…])\s+)" + _LEAD + "(?:" + "|".join(_CTA_PATTERNS) + ")", re.IGNORECASE
-)
 _CTA_AT_START = re.compile(_LEAD + "(?:" + "|".join(_CTA_PATTERNS) + ")", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?:|…])\s+")
 # An invitation to comment ends many a good paragraph; alone on its line it heads the comments.
 _COMMENT_PROMPT = re.compile(
     _LEAD + r"(?:(?:leave|post|add|write)\s+a\s+comment|tell\s+us\s+what\s+you\s+think"
@@ -162,6 +160,11 @@ _PAYWALL = re.compile(
     r"|riservat[oa]\s+agli\s+abbonati|per\s+continuare\s+a\s+leggere[^.!?]{0,40}?(?:abbon|registr|accedi)|sei\s+già\s+abbonato",
     re.IGNORECASE,
 )
+# Every notice has one of these: a quick test before the long expression.
+_PAYWALL_HINT = re.compile(
+    r"subscri|abonn|assina|suscri|member|regist|sign\s+in|log\s*in|reading|reached|lesen|réserv"
+    r"|reste|exclusiv|leyendo|lendo|leggere|riservat|account"
+)  # on case-folded text: far quicker than IGNORECASE
 _COPYRIGHT = re.compile(
     r"^\W{0,3}(?:copyright\b|©|ⓒ|\(c\)\s*\d{4})|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten"
     r"|tous\s+droits\s+réservés|todos\s+los\s+derechos\s+reservados"
@@ -191,20 +194,20 @@ _LABEL = re.compile(r"[^\W\d_][\w'\u2019&-]*(?:\s+[^\W\d_][\w'\u2019&-]*){0,2}\s
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
 
 
-def is_call_to_action(text: str) -> bool:
-    """True when `text` is short and has a sentence that is a call to action."""
-    return len(text.split()) <= CTA_MAX_WORDS and _CTA.search(text) is not None
+def _has_call_to_action(text: str) -> bool:
+    return any(_CTA_AT_START.match(sentence) for sentence in _SENTENCES.split(text))
 
 
 def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     """Indexes of `blocks` that are the site's promotions or furniture, with the rule's name."""
-    texts = [" ".join(block.text.split()) for block in blocks]
+    texts = [block.text for block in blocks]  # trimmed by the extractor: single spaces
     sizes = [len(text) for text in texts]
+    counts = [text.count(" ") + 1 for text in texts]
 
     tail: dict[int, str] = {}
     labels: list[int] = []
     for i in range(len(blocks) - 1, -1, -1):
-        rule = _tail_rule(blocks[i].kind, texts[i], texts[i - 1] if i else "")
+        rule = _tail_rule(blocks[i].kind, texts[i], counts[i], texts[i - 1] if i else "")
         if rule is None:
             break
         tail[i] = rule
@@ -216,34 +219,32 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     for i in range(len(blocks)):
         if i in tail:
             break
-        if is_call_to_action(texts[i]):
+        if counts[i] <= CTA_MAX_WORDS and _has_call_to_action(texts[i]):
             head[i] = "call_to_action"
-        elif len(texts[i].split()) <= 8 and _READING_TIME.search(texts[i]):
+        elif counts[i] <= READING_TIME_MAX_WORDS and _READING_TIME.search(texts[i]):
             head[i] = "reading_time"
         else:
             break
     found = {**head, **tail}
-    for i, text in enumerate(texts):
+    for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
         if i in found:
             continue
-        count = len(text.split())
         if count <= CTA_INLINE_MAX_WORDS and _CTA_AT_START.match(text):
             found[i] = "call_to_action"
-        elif count <= NOTICE_MAX_WORDS and _PAYWALL.search(text):
+        elif count <= NOTICE_MAX_WORDS and _is_paywall_notice(text):
             found[i] = "paywall_notice"
     if sum(sizes[i] for i in found) >= MAX_REMOVED_SHARE * sum(sizes):
         return {}
     return found
 
 
-def _tail_rule(kind: str, text: str, previous: str) -> str | None:
+def _tail_rule(kind: str, text: str, count: int, previous: str) -> str | None:
     """The rule that makes `text` furniture when nothing of the article follows it, or None."""
-    count = len(text.split())
-    if kind in ("p", "h") and is_call_to_action(text):
+    if kind in ("p", "h") and count <= CTA_MAX_WORDS and _has_call_to_action(text):
         return "call_to_action"
     if count <= CTA_INLINE_MAX_WORDS and _COMMENT_PROMPT.match(text):
         return "comment_prompt"
-    if count <= NOTICE_MAX_WORDS and _PAYWALL.search(text):
+    if count <= NOTICE_MAX_WORDS and _is_paywall_notice(text):
         return "paywall_notice"
     if kind == "h" and count <= HEADING_MAX_WORDS:
         return "orphan_heading"
@@ -260,6 +261,10 @@ def _tail_rule(kind: str, text: str, previous: str) -> str | None:
     if _URL.search(text) and len(_URL.sub("", text).split()) <= 2:
         return "link_line"
     return None
+
+
+def _is_paywall_notice(text: str) -> bool:
+    return _PAYWALL_HINT.search(text.casefold()) is not None and _PAYWALL.search(text) is not None
 
 
 def _is_comma_list(text: str) -> bool:
