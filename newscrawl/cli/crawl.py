@@ -328,6 +328,12 @@ def print_outcome(outcome: CrawlOutcome) -> None:
             print(f"records in the output: {in_file} (with those of earlier runs into it)")
         if s.get("dropped"):
             print("dropped: " + ", ".join(f"{k}={v}" for k, v in s["dropped"].items()))
+            if s["dropped"].get("needs_javascript"):
+                print(
+                    "  needs_javascript: pages with next to no text in their HTML, built in the "
+                    "browser by scripts, which newscrawl does not run (a page that declares its "
+                    "article in JSON-LD articleBody is read from that)"
+                )
         if s.get("errors"):
             print("errors:  " + ", ".join(f"{k}={v}" for k, v in s["errors"].items()))
         if s.get("skipped"):

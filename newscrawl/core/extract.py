@@ -113,6 +113,16 @@ SHORT_GAIN = 1.5
 SHORT_MAX_OVER = 1.1
 # A byline line ("By Jane Roe") is looked for among this many first blocks.
 BYLINE_BLOCKS = 3
+# A page rendered by JavaScript has next to no text in its HTML, but news sites often declare
+# the article for search engines in JSON-LD (articleBody). That text, in its paragraphs, is
+# the article when it has DECLARED_TEXT_MIN_CHARS (an article's least) and the whole page
+# shows under DECLARED_TEXT_SHARE as much text: trafilatura's own fallback would find it
+# too, but as one paragraph. A page that renders its text is never touched.
+DECLARED_TEXT_MIN_CHARS = 400
+DECLARED_TEXT_SHARE = 0.25
+# A page with less visible text than this that has scripts is an application shell: its
+# content needs JavaScript, which a crawler does not run. Dropped as `needs_javascript`.
+SHELL_MAX_CHARS = 200
 
 # trafilatura's parser options, with one change: lxml.html's default parser picks each
 # element's Python class in a Python callback (forms and inputs get classes of their own),
@@ -180,7 +190,7 @@ def extract_page(
         return page
 
     meta = read_metadata(tree, url, fetched_at=fetched_at)
-    _drop_non_text(tree)
+    scripts = _drop_non_text(tree)
     census = _census(tree, url)
     page.page_keys = census.keys
     page.anchors = census.anchors
@@ -194,6 +204,16 @@ def extract_page(
         blocks = _second_opinion(html, data, url, census, blocks)
     elif body_chars >= SHORT_MIN_BODY_CHARS and _chars(blocks) < SHORT_SHARE * body_chars:
         blocks = _second_opinion(html, data, url, census, blocks, body_chars=body_chars)
+    declared = meta.get("declared_text")
+    if (
+        declared
+        and len(declared) >= DECLARED_TEXT_MIN_CHARS
+        and census.chars < DECLARED_TEXT_SHARE * len(declared)
+    ):
+        blocks = []
+        for line in declared.split("\n"):
+            _add(blocks, line, "p", census)
+        page.text_source = "json_ld"
     local: list[tuple[int, str]] = []
     page.blocks = refine.filter_blocks(blocks, hints, local)
     page.local_removed = [(i, blocks[i].text, rule) for i, rule in local]
@@ -225,7 +245,9 @@ def extract_page(
         article_tags=census.article_tags,
         internal_link_chars=census.internal_link_chars,
     )
-    if not blocks:
+    if page.page_type != "article" and census.chars < SHELL_MAX_CHARS and scripts:
+        page.error = "needs_javascript"
+    elif not blocks:
         page.error = "extraction_empty"
     return page
 
@@ -405,8 +427,9 @@ def _census(tree: HtmlElement, url: str) -> _Census:
     return census
 
 
-def _drop_non_text(tree: HtmlElement) -> None:
-    """Remove what renders no text: inline SVG drawings, styles and scripts (but JSON-LD).
+def _drop_non_text(tree: HtmlElement) -> int:
+    """Remove what renders no text: inline SVG drawings, styles and scripts (but JSON-LD);
+    return how many scripts there were.
 
     trafilatura removes them too, so its output is unchanged; removing them first spares the
     census and trafilatura's passes and tree copies those elements and their (often large)
@@ -417,9 +440,12 @@ def _drop_non_text(tree: HtmlElement) -> None:
         for el in tree.iter("svg", "style", "script")
         if el.tag != "script" or (el.get("type") or "").strip().lower() != "application/ld+json"
     ]
+    scripts = 0
     for el in doomed:
+        scripts += el.tag == "script"
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text
+    return scripts
 
 
 def _has_loose_text(el: HtmlElement, has_block: set[int]) -> bool:

@@ -68,6 +68,8 @@ _TAG = re.compile(
     r"|small|sup|sub|font|center)\b[^<>]*>",
     re.IGNORECASE,
 )
+# Where a paragraph ends in markup some CMSs leave in JSON-LD articleBody.
+_BREAK = re.compile(r"<(?:br\s*/?|/p|/div|/h[1-6]|/li|/blockquote)\s*>", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -100,7 +102,8 @@ _TITLE_SEPARATOR = re.compile(r"\s+(?:[-|\u2013\u2014\u00b7]|::)\s+")
 def read_metadata(
     tree: HtmlElement, url: str, *, fetched_at: datetime | None = None
 ) -> dict[str, Any]:
-    """Collect title, authors, dates, language, canonical URL, tags, image and page types."""
+    """Collect title, authors, dates, language, canonical URL, tags, image, page types and
+    the article text the page declares (JSON-LD articleBody)."""
     meta = _meta_tags(tree)
     ld = list(_json_ld_objects(tree))
     article = next((o for o in ld if _is_article(o)), None)
@@ -174,6 +177,7 @@ def read_metadata(
     # Some CMSs put the excerpt's markup in it ("<p>Share this ..."): the text only.
     out["description"] = _clean(_TAG.sub(" ", description)) if description else None
     out["tags"] = _tags(meta, article, out["title"], declared_site)
+    out["declared_text"] = _declared_text((article or {}).get("articleBody"))
     image = meta.get("og:image") or meta.get("twitter:image") or _ld_image(article)
     out["image"] = _abs(url, image)
     out["site_name"] = _clean(meta.get("og:site_name") or meta.get("application-name"))
@@ -477,6 +481,15 @@ def _without_dateline(name: str) -> str:
     if match.start() == 0 and " " in name.strip() and words_only:
         return name
     return name[: match.start()]
+
+
+def _declared_text(value: Any) -> str | None:
+    """The JSON-LD articleBody as lines of plain text (its paragraphs), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = _TAG.sub(" ", _BREAK.sub("\n", value)) if "<" in value else value
+    lines = (" ".join(html.unescape(line).split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None
 
 
 def _ld_image(article: dict[str, Any] | None) -> str | None:

@@ -58,6 +58,7 @@ class PageExtraction:
     page_type_reason: str = ""
     raw_chars: int = 0  # visible text characters of the whole page
     truncated_from: int = 0  # characters of a page longer than extraction reads, else 0
+    text_source: str = "html"  # html | json_ld (the declared articleBody of a script-built page)
     # Blocks the page-local rules removed (headline, dateline, byline, teasers...), as (index
     # in the extraction's block sequence before those rules, text, rule): the audit trail's
     # first part. `blocks` hold the rest of that sequence, in order.

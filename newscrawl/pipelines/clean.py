@@ -51,7 +51,8 @@ class CleaningPipeline:
     are released once they and the written records reach it).
     Stats: newscrawl/clean/pages, newscrawl/clean/articles, newscrawl/clean/chars_in,
     newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>,
-    newscrawl/clean/truncated (pages longer than extraction reads, cut).
+    newscrawl/clean/truncated (pages longer than extraction reads, cut),
+    newscrawl/clean/text_from_json_ld (script-built pages whose declared articleBody was taken).
     """
 
     def __init__(
@@ -179,6 +180,8 @@ class CleaningPipeline:
                     item.url,
                     page.truncated_from,
                 )
+            if page.text_source == "json_ld":
+                self._inc("newscrawl/clean/text_from_json_ld")
             if not self._language_model_requested:
                 self._load_language_model()
             html_size = len(item.html)  # bytes as fetched (characters for text input)
