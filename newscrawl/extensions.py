@@ -64,6 +64,7 @@ _SKIPPED = {
     "robotstxt/forbidden": "robots_txt",
     "offsite/filtered": "offsite",
     "newscrawl/incremental/skipped": "unchanged",
+    "newscrawl/spider/skipped/before_since": "before_since",
 }
 
 

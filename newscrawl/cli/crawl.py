@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.cli.common import CliError, check_output
+from newscrawl.core.since import parse_since
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.sources import check_setting_string
 from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
@@ -177,6 +178,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop after N articles are written",
     )
     parser.add_argument(
+        "--since",
+        default=None,
+        metavar="AGE|DATE",
+        help="only articles published since: an age (7d, 36h, 2w) or a date (2024-05-01); "
+        "older sitemap and feed entries are not fetched",
+    )
+    parser.add_argument(
         "--no-follow",
         action="store_true",
         help="fetch only what sitemaps and feeds list, follow no links",
@@ -246,6 +254,11 @@ def run(args: argparse.Namespace) -> int:
     check_urls(args.feed, "--feed")
     if args.max_articles is not None and args.max_articles < 1:
         raise CliError("--max-articles must be >= 1", code=2)
+    if args.since:
+        try:
+            parse_since(args.since)
+        except ValueError as exc:
+            raise CliError(f"--{exc}", code=2) from None
     spider_args: dict[str, str] = {}
     if args.urls:
         spider_args["start_urls"] = ",".join(args.urls)
@@ -259,6 +272,10 @@ def run(args: argparse.Namespace) -> int:
         spider_args["max_articles"] = str(args.max_articles)
     if args.no_follow:
         spider_args["follow_links"] = "false"
+    if args.since:
+        # Resolved now, so that the cut-off is when the command was given, not a child's start.
+        cutoff = parse_since(args.since)
+        spider_args["since"] = cutoff.isoformat() if cutoff else ""
     settings = parse_settings(args.set)
     if args.audit:
         settings["NEWSCRAWL_CLEAN_AUDIT"] = "True"

@@ -14,6 +14,7 @@ so a typo never silently falls back to a default in a crawl that runs at 3 a.m.
     sitemap_urls = ["{demo}/robots.txt"]
     schedule = "30m"           # or a cron expression: "*/30 * * * *"
     max_articles = 200
+    since = "2d"               # only articles of the last two days (or a date: "2024-05-01")
     [sources.demo.settings]    # any Scrapy or NEWSCRAWL_* setting, type-checked
     DOWNLOAD_DELAY = 1.0
 """
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.core.since import parse_since
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.schedules import Schedule, parse_schedule
 
@@ -46,6 +48,7 @@ _SOURCE_KEYS = frozenset(
         "schedule",
         "max_articles",
         "follow_links",
+        "since",
         "enabled",
         "settings",
     ]
@@ -76,6 +79,7 @@ class Source:
     allowed_domains: list[str] = field(default_factory=list)
     max_articles: int = 0
     follow_links: bool = True
+    since: str = ""  # an age ("2d") or a date, measured when each run starts
     enabled: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +94,8 @@ class Source:
             args["max_articles"] = str(self.max_articles)
         if not self.follow_links:
             args["follow_links"] = "false"
+        if self.since:
+            args["since"] = self.since
         return args
 
     def setting_args(self) -> dict[str, str]:
@@ -182,6 +188,11 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
     max_articles = _typed(where, "max_articles", t.get("max_articles", 0), int)
     if max_articles < 0:
         raise ConfigError(f"{where}: key 'max_articles' must be >= 0, got {max_articles}")
+    since = _typed(where, "since", t.get("since", ""), str)
+    try:
+        parse_since(since)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: key {exc}") from None
     settings = t.get("settings", {})
     if not isinstance(settings, dict):
         raise ConfigError(f"{where}: key 'settings' must be a table")
@@ -193,6 +204,7 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
         allowed_domains=domains,
         max_articles=max_articles,
         follow_links=_typed(where, "follow_links", t.get("follow_links", True), bool),
+        since=since,
         enabled=_typed(where, "enabled", t.get("enabled", True), bool),
         settings=dict(settings),
         **urls,

@@ -13,6 +13,7 @@ import asyncio
 import importlib
 import logging
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.core.cleaner import Cleaner, CleanResult
 from newscrawl.core.record import build_record
+from newscrawl.core.since import before
 from newscrawl.items import RawPage
 from newscrawl.pipelines.drop import drop
 from newscrawl.pipelines.executor import make_executor
@@ -48,7 +50,8 @@ class CleaningPipeline:
     NEWSCRAWL_CLEAN_MAX_SITES, NEWSCRAWL_CLEAN_PERSIST, NEWSCRAWL_CLEAN_AUDIT,
     NEWSCRAWL_CLEAN_MIN_WORDS, NEWSCRAWL_CLEAN_WORKERS, NEWSCRAWL_CLEAN_TIMEOUT,
     NEWSCRAWL_STATE_DIR, NEWSCRAWL_MAX_ARTICLES (a spider's ``max_articles`` wins: held pages
-    are released once they and the written records reach it).
+    are released once they and the written records reach it), the spider's ``since``
+    (records published before it are dropped as ``before_since``).
     Stats: newscrawl/clean/pages, newscrawl/clean/articles, newscrawl/clean/chars_in,
     newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>,
     newscrawl/clean/truncated (pages longer than extraction reads, cut),
@@ -80,6 +83,7 @@ class CleaningPipeline:
         self.workers = workers
         self.timeout = timeout
         self.max_articles = max_articles
+        self.since: datetime | None = None  # the spider's `since`: older records are dropped
         self.cleaner: Cleaner | None = None
         self.executor: Any = None
         self._waiting = 0
@@ -122,6 +126,7 @@ class CleaningPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         self.max_articles = article_cap(self.crawler, spider, self.max_articles)
+        self.since = getattr(spider or getattr(self.crawler, "spider", None), "since", None)
         self.cleaner = Cleaner(
             state_dir=self.state_dir,
             hold_pages=self.hold_pages,
@@ -220,6 +225,8 @@ class CleaningPipeline:
         )
         if record["word_count"] < self.min_words:
             drop(self.stats, "too_short", f"{record['word_count']} words: {item.url}")
+        if before(record["published"], self.since):
+            drop(self.stats, "before_since", f"{record['published']}: {item.url}")
         self._inc("newscrawl/clean/articles")
         self._inc("newscrawl/clean/chars_out", len(record["text"]))
         return record

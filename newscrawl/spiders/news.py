@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
+from newscrawl.core.since import before, parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
@@ -53,7 +54,12 @@ class NewsSpider(scrapy.Spider):
     Arguments (``-a name=value``; lists are comma-separated): ``start_urls``,
     ``sitemap_urls``, ``feed_urls``, ``allowed_domains`` (default: the domains of all given
     URLs), ``max_articles`` (default: ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default
-    true; false fetches only what sitemaps and feeds list).
+    true; false fetches only what sitemaps and feeds list), ``since`` (an age such as ``7d``
+    or a date: sitemap and feed entries dated before it are skipped, and the cleaning stage
+    drops records published before it).
+
+    Sitemap and feed entries are requested newest first (by publication date, else lastmod),
+    and sitemaps of an index likewise, so a capped crawl gets the latest articles.
 
     Stats: ``newscrawl/spider/pages``, ``newscrawl/spider/skipped/<reason>``,
     ``newscrawl/spider/sitemap_urls``, ``newscrawl/spider/feed_urls``.
@@ -71,6 +77,7 @@ class NewsSpider(scrapy.Spider):
         max_articles: str | int | None = None,
         follow_links: str | bool = True,
         source: str | None = None,
+        since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -93,6 +100,7 @@ class NewsSpider(scrapy.Spider):
         if self.max_articles is not None and self.max_articles < 0:
             raise ValueError("max_articles must be >= 0")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
+        self.since = parse_since(since)
         self.source = source or self.name
         self._host_allowed: dict[str, bool] = {}
         # Links this spider already looked at (queued or refused): much cheaper than a request
@@ -193,7 +201,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newscrawl/spider/skipped/bad_sitemap")
             return
         kind, entries = parse_sitemap(body, response.url)
-        for entry in entries:
+        for entry in self._recent_first(entries):
             if kind == "sitemapindex":
                 yield scrapy.Request(
                     entry.url, callback=self.parse_sitemap, errback=self.on_error, priority=20
@@ -203,8 +211,26 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Request every item of an RSS or Atom feed."""
-        for entry in parse_feed(response.body, response.url):
+        for entry in self._recent_first(parse_feed(response.body, response.url)):
             yield self._entry_request(entry, "feed_urls")
+
+    def _recent_first(self, entries: list[Entry]) -> list[Entry]:
+        """Entries newest first (undated ones last, in their order), without those dated
+        before `since` (a sitemap's lastmod is when its newest entry changed)."""
+        dated: list[tuple[datetime, int, Entry]] = []
+        undated: list[Entry] = []
+        for i, entry in enumerate(entries):
+            when = entry.published or entry.lastmod
+            if before(when, self.since):
+                self.crawler.stats.inc_value("newscrawl/spider/skipped/before_since")
+                continue
+            moment = parse_moment(when) if when else None
+            if moment is None:
+                undated.append(entry)
+            else:
+                dated.append((moment, -i, entry))
+        dated.sort(key=lambda d: (d[0], d[1]), reverse=True)
+        return [entry for _, _, entry in dated] + undated
 
     def _entry_request(self, entry: Entry, stat: str) -> scrapy.Request:
         """An article request from a sitemap or feed entry, carrying its dates as hints."""
