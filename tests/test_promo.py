@@ -202,3 +202,10 @@ def test_paywall_notice_is_removed_wherever_it_stands(notice: str) -> None:
 )
 def test_prose_about_reading_on_is_no_paywall(line: str) -> None:
     assert _removed(STORY[0], line, *STORY[1:]) == {}
+
+
+def test_last_paragraph_without_spaces_or_full_stop_is_no_label() -> None:
+    # Japanese prose ending in a quotation, no spaces to count words by.
+    last = "市の担当者は「来年度も同じ規模で実施したいと考えている」と話している」"
+    assert _removed(*STORY, last) == {}
+    assert _removed(*STORY, "関連記事") == {"関連記事": "orphan_label"}

@@ -39,6 +39,7 @@ __all__ = ["promo_blocks"]
 CTA_MAX_WORDS = 60  # a call to action at the edges is a sentence or three, never a paragraph
 CTA_INLINE_MAX_WORDS = 20  # between paragraphs: a one-line promo, not a paragraph that has one
 LABEL_MAX_WORDS = 3  # "Comments", "Explore further", "Related topics"
+LABEL_MAX_CHARS = 32  # and short: a Chinese or Japanese sentence has no spaces to count
 TAIL_MAX_LABELS = 2  # more short lines at the end are verse or a list, not leftover labels
 HEADING_MAX_WORDS = 12  # a section heading, not a paragraph the extractor marked as one
 NOTICE_MAX_WORDS = 40  # a copyright line, a comment policy, a tag line
@@ -250,7 +251,7 @@ def _tail_rule(kind: str, text: str, count: int, previous: str) -> str | None:
         return "orphan_heading"
     if kind != "p" or count > NOTICE_MAX_WORDS:
         return None
-    if count <= LABEL_MAX_WORDS and _LABEL.fullmatch(text):
+    if count <= LABEL_MAX_WORDS and len(text) <= LABEL_MAX_CHARS and _LABEL.fullmatch(text):
         return "orphan_label"
     if _COPYRIGHT.search(text):
         return "copyright"
