@@ -623,11 +623,10 @@ def filter_blocks(
         else:
             found.append((i, rule))
     # Promotions are judged by where they stand in what is left of the article.
-    promos = promo_blocks([blocks[i] for i in kept])
-    found += [(kept[j], rule) for j, rule in promos.items()]
+    promos = {kept[j]: rule for j, rule in promo_blocks([blocks[i] for i in kept]).items()}
     if removed is not None:
-        removed += sorted(found)
-    return [blocks[i] for i in kept if i not in {kept[j] for j in promos}]
+        removed += sorted([*found, *promos.items()])
+    return [blocks[i] for i in kept if i not in promos]
 
 
 def _local_rule(

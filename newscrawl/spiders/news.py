@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
-from newscrawl.core.since import before, parse_moment, parse_since
+from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
@@ -221,12 +221,11 @@ class NewsSpider(scrapy.Spider):
         undated: list[Entry] = []
         for i, entry in enumerate(entries):
             when = entry.published or entry.lastmod
-            if before(when, self.since):
-                self.crawler.stats.inc_value("newscrawl/spider/skipped/before_since")
-                continue
             moment = parse_moment(when) if when else None
             if moment is None:
                 undated.append(entry)
+            elif self.since is not None and moment < self.since:
+                self.crawler.stats.inc_value("newscrawl/spider/skipped/before_since")
             else:
                 dated.append((moment, -i, entry))
         dated.sort(key=lambda d: (d[0], d[1]), reverse=True)
