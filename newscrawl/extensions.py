@@ -11,6 +11,9 @@
   with SIGKILL, which it cannot pass on), instead of crawling on as an orphan.
 - Politeness holds each site to the pace it asks for: robots.txt's Crawl-delay, and the
   Retry-After of a 429 or 503 answer, which Scrapy's own components leave unread.
+- OffsiteRedirects keeps the first URLs that redirects sent off the allowed domains, which
+  Scrapy's offsite filter drops with a count only, so the summary can say where they went (a
+  cookie-consent page, or a domain to allow).
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from scrapy.exceptions import (
 )
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError
 
+from newscrawl.pipelines.drop import keep_example
 from newscrawl.pipelines.writer import stats_path
 
 __all__ = [
@@ -114,6 +119,11 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         },
         "errors": dict(sorted(errors.items())),
         "skipped": {name: stats[key] for key, name in _SKIPPED.items() if stats.get(key)},
+        "skipped_examples": {
+            k.removeprefix("newscrawl/skipped_examples/"): v
+            for k, v in sorted(stats.items())
+            if k.startswith("newscrawl/skipped_examples/")
+        },
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
         "chars_kept": stats.get("newscrawl/clean/chars_out", 0),
         "removed_share": round(stats.get("newscrawl/clean/chars_removed", 0) / chars_in, 4)
@@ -260,6 +270,31 @@ class ShortNetworkErrors:
             if not any(isinstance(f, _DropNetworkTracebacks) for f in target.filters):
                 target.addFilter(_DropNetworkTracebacks())
         return cls()
+
+
+class OffsiteRedirects:
+    """Note where redirects off the allowed domains go: Scrapy's offsite filter drops them
+    when they are scheduled, with a count only.
+
+    Stats: newscrawl/skipped_examples/offsite (the first URLs).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OffsiteRedirects:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        return ext
+
+    def request_scheduled(self, request: Any, spider: Any) -> None:
+        if "redirect_urls" not in request.meta or request.dont_filter:  # a dict lookup: cheap
+            return
+        domains = getattr(spider, "allowed_domains", None)
+        offsite = domains and not url_is_from_any_domain(request.url, domains)
+        if offsite and not request.meta.get("allow_offsite"):
+            keep_example(self.stats, "newscrawl/skipped_examples/offsite", request.url)
 
 
 class ParentWatch:

@@ -55,6 +55,7 @@ EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 900,
     "newscrawl.extensions.MemoryTrim": 910,
     "newscrawl.extensions.ShortNetworkErrors": 920,
+    "newscrawl.extensions.OffsiteRedirects": 925,
     "newscrawl.extensions.ParentWatch": 930,
     # After AutoThrottle (its signal handlers run first), so its delay changes are floored.
     "newscrawl.extensions.Politeness": 940,

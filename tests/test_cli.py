@@ -272,9 +272,8 @@ def test_crawl_of_a_dead_server_fails_with_the_reason_and_no_traceback(
     assert "Connection was refused" in err and "Traceback" not in err
 
 
-def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
+def _crawl_redirected_start(tmp_path: Path, target_path: str) -> None:
+    """Crawl a start page on 127.0.0.1 that redirects to `target_path` on localhost."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -282,7 +281,7 @@ def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
         def do_GET(self) -> None:
             port = self.server.server_address[1]
             self.send_response(404 if self.path == "/robots.txt" else 301)
-            self.send_header("Location", f"http://localhost:{port}{self.path}")
+            self.send_header("Location", f"http://localhost:{port}{target_path or self.path}")
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -298,9 +297,27 @@ def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _crawl_redirected_start(tmp_path, "")
     err = capfd.readouterr().err
     assert "no HTML page was fetched (offsite=1)" in err
+    assert "allowed domains (to localhost)" in err
     assert "--allowed-domain" in err
+    stats = json.loads((tmp_path / "o.stats.json").read_text("utf-8"))
+    assert stats["summary"]["skipped_examples"]["offsite"][0].startswith("http://localhost:")
+
+
+def test_a_redirect_to_a_consent_page_is_named_as_such(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _crawl_redirected_start(tmp_path, "/consent?sessionId=abc&lang=en")
+    err = capfd.readouterr().err
+    assert "cookie-consent page" in err
+    assert "--allowed-domain" not in err
 
 
 def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -320,13 +321,33 @@ def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
         )
         print(f"no HTML page was fetched ({why})", file=sys.stderr)
         if skipped.get("offsite"):
-            print(
-                "requests left the allowed domains (a redirect to another host?): add it "
-                "with --allowed-domain",
-                file=sys.stderr,
-            )
+            print(_offsite_hint(outcome.summary.get("skipped_examples", {}).get("offsite", [])),
+                  file=sys.stderr)  # fmt: skip
         return 1
     return 0
+
+
+# Where sites send a visitor who has not accepted cookies yet (consent.yahoo.com, /zustimmung).
+_CONSENT = re.compile(
+    r"^https?://(?:consent|cmp|privacy|guce|cookies?)\.|/(?:consent|cookie-?consent|zustimmung"
+    r"|privacy-gate|gdpr)\b",
+    re.IGNORECASE,
+)
+
+
+def _offsite_hint(examples: list[str]) -> str:
+    """What to do about requests that left the allowed domains, naming where they went."""
+    hosts = sorted({urlsplit(url).hostname or url for url in examples})
+    where = f" (to {', '.join(hosts)})" if hosts else ""
+    if any(_CONSENT.search(url) for url in examples):
+        return (
+            f"requests left the allowed domains{where}: that is a cookie-consent page, which "
+            "the site shows instead of its pages until a browser accepts; newscrawl does not"
+        )
+    return (
+        f"requests left the allowed domains{where} (a redirect to another host?): add it with "
+        "--allowed-domain"
+    )
 
 
 def print_outcome(outcome: CrawlOutcome) -> None:
