@@ -209,3 +209,21 @@ def test_last_paragraph_without_spaces_or_full_stop_is_no_label() -> None:
     last = "市の担当者は「来年度も同じ規模で実施したいと考えている」と話している」"
     assert _removed(*STORY, last) == {}
     assert _removed(*STORY, "関連記事") == {"関連記事": "orphan_label"}
+
+
+def test_affiliate_disclosures_at_the_edges_are_removed() -> None:
+    tail = "If you buy something through this post, Example News may get a share of the sale."
+    assert _removed(*STORY, tail) == {tail: "disclosure"}
+    head = "Dieser Artikel enthält Affiliate-Links: Wir erhalten eine Provision für Käufe."
+    assert _removed(head, *STORY) == {head: "disclosure"}
+
+
+def test_prose_about_affiliate_commissions_is_kept() -> None:
+    middle = "Retailers may earn a commission of up to 8%, the regulator said on Monday."
+    assert _removed(STORY[0], middle, *STORY[1:]) == {}
+    long_end = (
+        "Critics say affiliate links blur the line between journalism and advertising, and the "
+        "regulator wants sites to say clearly when they may earn a commission, though it has not "
+        "yet said how it would enforce the rule or which sites would be covered by it first."
+    )
+    assert _removed(*STORY, long_end) == {}

@@ -15,8 +15,9 @@ has nothing to be compared with, so here such text is recognised by what it says
   what can only be the page's furniture there: a heading with nothing of the article after it,
   a label of up to three words ("Comments", "Tags", "Explore further"), a comment policy, a
   copyright line, a tag line ("Filed under: ..."), a comma list after a tag label, a line that
-  is a link address with a label ("iTunes: https://..."). From the start forwards, calls to
-  action and the reading-time label ("5 min read").
+  is a link address with a label ("iTunes: https://..."), an affiliate disclosure ("we may
+  earn a commission"). From the start forwards, calls to action, the reading-time label ("5
+  min read") and an affiliate disclosure.
 - **Elsewhere** only a short block that starts with a call to action goes ("CLICK HERE TO GET
   THE APP" between two paragraphs); a longer paragraph with one in it stays. A paywall's
   notice ("Subscribe to continue reading", "Cet article est réservé aux abonnés") goes
@@ -178,6 +179,16 @@ _COMMENT_NOTICE = re.compile(
     r"(?:moderat|aprovad|approv|polic|guideline|richtlinie|règle|regla|regra|respect|respeit)",
     re.IGNORECASE,
 )
+# A shop's or an affiliate programme's disclosure: "If you buy something through this post, we
+# may get a share of the sale", "Wir erhalten eine Provision".
+_DISCLOSURE = re.compile(
+    r"\bmay\s+(?:earn|get|receive|make|collect)\s+(?:a\s+)?(?:small\s+)?"
+    r"(?:share|commission|fee|portion)|\baffiliate\s+(?:links?|commissions?|partners?|programs?)"
+    r"|\b(?:commission|provision)\s+(?:on|from|for|für|aus)\s+(?:qualifying\s+)?"
+    r"(?:purchases|sales|käufen|einkäufen)|\baffiliate-links?\b|liens?\s+affiliés"
+    r"|enlaces?\s+de\s+afiliad|links?\s+de\s+afiliad|link\s+di\s+affiliazione",
+    re.IGNORECASE,
+)
 _TAG_LINE = re.compile(
     r"^\W{0,3}(?:tags?|tagged|filed\s+under|categor(?:y|ies)|topics?|schlagw(?:ö|oe)rter"
     r"|themen|étiquettes|mots[\s-]clés|etiquetas|temas|marcadores|argomenti)\s*:",
@@ -224,6 +235,8 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
             head[i] = "call_to_action"
         elif counts[i] <= READING_TIME_MAX_WORDS and _READING_TIME.search(texts[i]):
             head[i] = "reading_time"
+        elif counts[i] <= NOTICE_MAX_WORDS and _DISCLOSURE.search(texts[i]):
+            head[i] = "disclosure"
         else:
             break
     found = {**head, **tail}
@@ -257,6 +270,8 @@ def _tail_rule(kind: str, text: str, count: int, previous: str) -> str | None:
         return "copyright"
     if _COMMENT_NOTICE.search(text):
         return "comment_notice"
+    if _DISCLOSURE.search(text):
+        return "disclosure"
     if _TAG_LINE.match(text) or (_is_comma_list(text) and _TAG_LINE.match(previous + ":")):
         return "tag_line"
     if _URL.search(text) and len(_URL.sub("", text).split()) <= 2:
