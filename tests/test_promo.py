@@ -227,3 +227,33 @@ def test_prose_about_affiliate_commissions_is_kept() -> None:
         "yet said how it would enforce the rule or which sites would be covered by it first."
     )
     assert _removed(*STORY, long_end) == {}
+
+
+def test_short_line_above_and_below_the_article_is_removed_both_times() -> None:
+    removed = _removed("No time to read?", *STORY, "No time to read?")
+    assert removed == {"No time to read?": "repeated_promo"}
+    blocks = _blocks("No time to read?", *STORY, "No time to read?")
+    assert sorted(promo_blocks(blocks)) == [0, 4]
+
+
+def test_lines_repeated_elsewhere_or_long_are_kept() -> None:
+    # Once at the top and once in the middle: a refrain, not a frame.
+    story = [*STORY, *STORY]
+    assert _removed("Listen.", *story[:3], "Listen.", *story[3:]) == {}
+    long_line = "This sentence opens the article and closes it again, as the writer intended it to."
+    assert _removed(long_line, *STORY, long_line) == {}
+
+
+def test_a_saved_page_framed_by_a_promo_and_prev_next_teasers_comes_out_clean() -> None:
+    promo = '<div class="ai-summary"><p>No time to read?</p><button>Get a summary</button></div>'
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY)
+    html = f"""<html lang="en"><head><title>Council passes budget - Daily Brief</title></head>
+    <body><header><a href="/">Daily Brief</a></header><main><article>
+    <h1>Council passes budget</h1>{promo}{paragraphs}{promo}
+    <div class="post-nav"><span>Previous Article</span>
+    <a href="/food/first-spanish-plant-for-cultured-meat">First Spanish Plant for Cultured Meat
+    Signals Growing Industry</a><span>Next Article</span>
+    <a href="/style/alpine-glamour">Alessandra Ambrosio Demonstrates Alpine Glamour and Enduring
+    Style</a></div></article></main></body></html>"""
+    page = extract_page(html, "https://dailybrief.example/world/council-passes-budget")
+    assert [block.text for block in page.blocks] == STORY

@@ -18,6 +18,8 @@ has nothing to be compared with, so here such text is recognised by what it says
   is a link address with a label ("iTunes: https://..."), an affiliate disclosure ("we may
   earn a commission"). From the start forwards, calls to action, the reading-time label ("5
   min read") and an affiliate disclosure.
+- **Bookends:** a short line printed both among the first and the last three blocks (a promo
+  above and below the article: "No time to read? Get a summary"), whatever it says.
 - **Elsewhere** only a short block that starts with a call to action goes ("CLICK HERE TO GET
   THE APP" between two paragraphs); a longer paragraph with one in it stays. A paywall's
   notice ("Subscribe to continue reading", "Cet article est réservé aux abonnés") goes
@@ -47,6 +49,8 @@ NOTICE_MAX_WORDS = 40  # a copyright line, a comment policy, a tag line
 READING_TIME_MAX_WORDS = 8  # "Tempo de leitura: 2 minutos", "5 min read"
 LIST_MIN_COMMAS = 3  # a comma list of tags after a "Tags" label
 LIST_MAX_ITEM_WORDS = 6
+BOOKEND_BLOCKS = 3  # a promo printed above and below the article: among the first and last 3
+BOOKEND_MAX_WORDS = 12
 MAX_REMOVED_SHARE = 0.5  # remove a run only while more than half of the text stays
 
 _SOCIAL = (
@@ -216,10 +220,13 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     sizes = [len(text) for text in texts]
     counts = [text.count(" ") + 1 for text in texts]
 
+    bookends = _bookends(texts, counts)
     tail: dict[int, str] = {}
     labels: list[int] = []
     for i in range(len(blocks) - 1, -1, -1):
-        rule = _tail_rule(blocks[i].kind, texts[i], counts[i], texts[i - 1] if i else "")
+        rule = bookends.get(i) or _tail_rule(
+            blocks[i].kind, texts[i], counts[i], texts[i - 1] if i else ""
+        )
         if rule is None:
             break
         tail[i] = rule
@@ -231,7 +238,9 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     for i in range(len(blocks)):
         if i in tail:
             break
-        if counts[i] <= CTA_MAX_WORDS and _has_call_to_action(texts[i]):
+        if i in bookends:
+            head[i] = bookends[i]
+        elif counts[i] <= CTA_MAX_WORDS and _has_call_to_action(texts[i]):
             head[i] = "call_to_action"
         elif counts[i] <= READING_TIME_MAX_WORDS and _READING_TIME.search(texts[i]):
             head[i] = "reading_time"
@@ -239,7 +248,7 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
             head[i] = "disclosure"
         else:
             break
-    found = {**head, **tail}
+    found = {**bookends, **head, **tail}
     for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
         if i in found:
             continue
@@ -249,6 +258,21 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
             found[i] = "paywall_notice"
     if sum(sizes[i] for i in found) >= MAX_REMOVED_SHARE * sum(sizes):
         return {}
+    return found
+
+
+def _bookends(texts: list[str], counts: list[int]) -> dict[int, str]:
+    """Short lines printed both above and below the article ("No time to read? Get a summary"):
+    the page's furniture, whatever they say."""
+    first: dict[str, int] = {}
+    for i in range(min(BOOKEND_BLOCKS, len(texts))):
+        if counts[i] <= BOOKEND_MAX_WORDS:
+            first.setdefault(texts[i].casefold(), i)
+    found: dict[int, str] = {}
+    for i in range(max(0, len(texts) - BOOKEND_BLOCKS), len(texts)):
+        j = first.get(texts[i].casefold())
+        if j is not None and i > j + 1:
+            found[j] = found[i] = "repeated_promo"
     return found
 
 
