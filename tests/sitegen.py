@@ -57,6 +57,13 @@ def make_site(
         if script == "cyrillic"
         else ("Previous Article", "Next Article")
     )
+    # Printed under every story: a line only the template model can tell from the article
+    # (the promo above the story is not repeated below it, where it would be a bookend).
+    series = (
+        "Из серии материалов городской редакции Example News"
+        if script == "cyrillic"
+        else "From the city desk series of Example News"
+    )
     newsletter = (
         "Подпишитесь на нашу рассылку и получайте лучшие материалы каждое утро прямо на почту."
         if script == "cyrillic"
@@ -120,7 +127,7 @@ def make_site(
 {related}
 {bio}
 <aside class="newsletter"><p>{newsletter}</p></aside>
-<p class="promo">{promo}</p>
+<p class="series">{series}</p>
 </div>
 <div class="prev-next">
 <div><span>{prev_label}</span><p><a href="{slugs[prev_i]}">{titles[prev_i]}</a></p></div>

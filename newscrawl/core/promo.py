@@ -220,7 +220,7 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     sizes = [len(text) for text in texts]
     counts = [text.count(" ") + 1 for text in texts]
 
-    bookends = _bookends(texts, counts)
+    bookends = _bookends(blocks, counts)
     tail: dict[int, str] = {}
     labels: list[int] = []
     for i in range(len(blocks) - 1, -1, -1):
@@ -261,17 +261,18 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     return found
 
 
-def _bookends(texts: list[str], counts: list[int]) -> dict[int, str]:
+def _bookends(blocks: list[Block], counts: list[int]) -> dict[int, str]:
     """Short lines printed both above and below the article ("No time to read? Get a summary"):
-    the page's furniture, whatever they say."""
+    the page's furniture, whatever they say. Lists and tables repeat items for a reason (a
+    meal plan's "Breakfast: oats" on its first and last day) and are left alone."""
     first: dict[str, int] = {}
-    for i in range(min(BOOKEND_BLOCKS, len(texts))):
-        if counts[i] <= BOOKEND_MAX_WORDS:
-            first.setdefault(texts[i].casefold(), i)
+    for i in range(min(BOOKEND_BLOCKS, len(blocks))):
+        if counts[i] <= BOOKEND_MAX_WORDS and blocks[i].kind in ("p", "h"):
+            first.setdefault(blocks[i].text.casefold(), i)
     found: dict[int, str] = {}
-    for i in range(max(0, len(texts) - BOOKEND_BLOCKS), len(texts)):
-        j = first.get(texts[i].casefold())
-        if j is not None and i > j + 1:
+    for i in range(max(0, len(blocks) - BOOKEND_BLOCKS), len(blocks)):
+        j = first.get(blocks[i].text.casefold())
+        if j is not None and i > j + 1 and blocks[i].kind in ("p", "h"):
             found[j] = found[i] = "repeated_promo"
     return found
 
