@@ -25,6 +25,8 @@ class RawPage:
     hints: dict[str, Any] = field(default_factory=dict)
     # Encoding of `html` when it is bytes (Scrapy's reading of headers, meta tags and BOM).
     encoding: str | None = None
+    # The article's further pages, when it is split over several: (url, html, encoding) each.
+    parts: list[tuple[str, str | bytes, str | None]] = field(default_factory=list)
 
 
 class ArticleRecord(TypedDict, total=False):

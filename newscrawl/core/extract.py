@@ -12,6 +12,7 @@ import contextlib
 import logging
 import zlib
 from array import array
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -152,13 +153,37 @@ def extract_page(
     *,
     fetched_at: datetime | None = None,
     encoding: str | None = None,
+    parts: Sequence[tuple[str, str | bytes, str | None]] = (),
 ) -> PageExtraction:
     """Extract candidate article blocks, metadata and template evidence from one page.
 
     `html` is text, or bytes in `encoding` (when None: as the page declares, else sniffed as a
     browser would, see `core.charset`). Never raises on bad input: an unusable page comes back
     with `error` set to a reason.
+
+    `parts` are the article's further pages, (url, html, encoding) each, for an article split
+    over several: each is extracted as a page (its repeated headline and promotions go), and
+    its blocks follow the first page's. Metadata, page type and template evidence are the
+    first page's. A part that gives nothing is left out.
     """
+    page = _extract_one(html, url, fetched_at, encoding)
+    for part_url, part_html, part_encoding in parts:
+        if page.error:
+            break
+        part = _extract_one(part_html, part_url, fetched_at, part_encoding)
+        if part.error or not part.blocks:
+            continue
+        # Part blocks continue the first page's sequence, audit positions included.
+        offset = len(page.blocks) + len(page.local_removed)
+        page.local_removed += [(i + offset, text, rule) for i, text, rule in part.local_removed]
+        page.blocks += part.blocks
+        page.parts_joined += 1
+    return page
+
+
+def _extract_one(
+    html: str | bytes, url: str, fetched_at: datetime | None, encoding: str | None
+) -> PageExtraction:
     page = PageExtraction(url=url)
     data: bytes | None = None  # the page as UTF-8, when the fetched bytes already are that
     if isinstance(html, bytes):

@@ -59,6 +59,7 @@ class PageExtraction:
     raw_chars: int = 0  # visible text characters of the whole page
     truncated_from: int = 0  # characters of a page longer than extraction reads, else 0
     text_source: str = "html"  # html | json_ld (the declared articleBody of a script-built page)
+    parts_joined: int = 0  # further pages of an article split over several, joined to this one
     # Blocks the page-local rules removed (headline, dateline, byline, teasers...), as (index
     # in the extraction's block sequence before those rules, text, rule): the audit trail's
     # first part. `blocks` hold the rest of that sequence, in order.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import signal
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -43,8 +44,9 @@ def extract(
     *,
     fetched_at: datetime | None = None,
     encoding: str | None = None,
+    parts: Sequence[tuple[str, str | bytes, str | None]] = (),
 ) -> PageExtraction:
     """`newscrawl.core.extract.extract_page`, loaded on first use."""
     from newscrawl.core.extract import extract_page
 
-    return extract_page(html, url, fetched_at=fetched_at, encoding=encoding)
+    return extract_page(html, url, fetched_at=fetched_at, encoding=encoding, parts=parts)

@@ -55,7 +55,8 @@ class CleaningPipeline:
     Stats: newscrawl/clean/pages, newscrawl/clean/articles, newscrawl/clean/chars_in,
     newscrawl/clean/chars_removed, newscrawl/clean/removed/<rule>, newscrawl/dropped/<reason>,
     newscrawl/clean/truncated (pages longer than extraction reads, cut),
-    newscrawl/clean/text_from_json_ld (script-built pages whose declared articleBody was taken).
+    newscrawl/clean/text_from_json_ld (script-built pages whose declared articleBody was taken),
+    newscrawl/clean/article_parts_joined (further pages of split articles, joined).
     """
 
     def __init__(
@@ -176,7 +177,11 @@ class CleaningPipeline:
         self._inc("newscrawl/clean/pages")
         self._waiting += 1
         try:
-            page = await self.executor.extract(item.html, item.url, item.fetched_at, item.encoding)
+            page = await self.executor.extract(
+                item.html, item.url, item.fetched_at, item.encoding, parts=item.parts
+            )
+            if page.parts_joined:
+                self._inc("newscrawl/clean/article_parts_joined", page.parts_joined)
             if page.truncated_from:
                 self._inc("newscrawl/clean/truncated")
                 logger.warning(
@@ -189,8 +194,9 @@ class CleaningPipeline:
                 self._inc("newscrawl/clean/text_from_json_ld")
             if not self._language_model_requested:
                 self._load_language_model()
-            html_size = len(item.html)  # bytes as fetched (characters for text input)
-            item.html = ""  # raw HTML is not kept past extraction
+            # Bytes as fetched (characters for text input); raw HTML is not kept past extraction.
+            html_size = len(item.html) + sum(len(part[1]) for part in item.parts)
+            item.html, item.parts = "", []
             self._inc("newscrawl/clean/html_size", html_size)
             loop = asyncio.get_running_loop()
             future: asyncio.Future[CleanResult] = loop.create_future()

@@ -25,10 +25,10 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -63,6 +63,9 @@ CRASH_REASON = "worker_crashed"
 ERROR_REASON = "worker_error"
 
 
+Parts: TypeAlias = Sequence[tuple[str, str | bytes, str | None]]  # an article's further pages
+
+
 class Executor(Protocol):
     async def extract(
         self,
@@ -70,6 +73,7 @@ class Executor(Protocol):
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
+        parts: Parts = (),
     ) -> PageExtraction: ...
 
     def close(self) -> None: ...
@@ -84,8 +88,9 @@ class InlineExecutor:
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
+        parts: Parts = (),
     ) -> PageExtraction:
-        return worker.extract(html, url, fetched_at=fetched_at, encoding=encoding)
+        return worker.extract(html, url, fetched_at=fetched_at, encoding=encoding, parts=parts)
 
     def close(self) -> None:
         pass
@@ -130,9 +135,10 @@ class PoolExecutor:
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
+        parts: Parts = (),
     ) -> PageExtraction:
         # Bytes travel as they are (a copy, not an encode) and are decoded in the worker.
-        kwargs = {"fetched_at": fetched_at, "encoding": encoding}
+        kwargs = {"fetched_at": fetched_at, "encoding": encoding, "parts": parts}
         page: PageExtraction = await self.run(worker.extract, html, url, url=url, kwargs=kwargs)
         return page
 

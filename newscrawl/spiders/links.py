@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from w3lib.encoding import html_to_unicode
 
-__all__ = ["SKIP_EXTENSIONS", "body_links", "page_links", "url_host"]
+__all__ = ["SKIP_EXTENSIONS", "body_links", "page_links", "rel_links", "url_host"]
 
 # One scan finds both anchors and the places where markup is only text: comments and the
 # insides of script, style, template and textarea. An anchor there (a JavaScript string, a
@@ -37,6 +37,37 @@ SKIP_EXTENSIONS = frozenset(
     "webm ogg wav flac css js json xml rss atom woff woff2 ttf eot exe dmg apk doc docx xls "
     "xlsx ppt pptx odt csv txt".split()
 )
+
+
+# <link rel="next"> and rel="prev" of an article split over pages, read from the head only.
+HEAD_BYTES = 131_072
+_REL_MARKS = (b'rel="next"', b"rel='next'", b"rel=next", b'rel="prev"', b"rel='prev'", b"rel=prev")
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_REL_ATTR = re.compile(rb"""\srel\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
+_HREF_ATTR = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+def rel_links(body: bytes, base_url: str) -> dict[str, str]:
+    """The absolute URLs of the head's `<link rel="next">` and `rel="prev"`, by name.
+
+    Most pages have neither: a few byte searches over the head answer that before any
+    expression runs.
+    """
+    end = body.find(b"</head", 0, HEAD_BYTES)
+    head = body[: end if end > 0 else HEAD_BYTES]
+    if not any(mark in head for mark in _REL_MARKS):  # (mixed-case markup is rare enough)
+        return {}
+    found: dict[str, str] = {}
+    for tag in _LINK_TAG.findall(head):
+        rel, href = _REL_ATTR.search(tag), _HREF_ATTR.search(tag)
+        if rel is None or href is None:
+            continue
+        value = next(v for v in href.groups() if v is not None)
+        url = urljoin(base_url, html.unescape(value.decode("latin-1")).strip())
+        for name in rel.group(1).lower().split():
+            if name in (b"next", b"prev") and url.startswith(("http://", "https://")):
+                found.setdefault(name.decode(), url)
+    return found
 
 
 def page_links(text: str, base_url: str, *, encoding: str | None = None) -> list[str]:

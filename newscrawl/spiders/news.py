@@ -24,11 +24,12 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
+from newscrawl.core.pagination import MAX_PARTS, is_next_part
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
-from newscrawl.spiders.links import body_links, url_host
+from newscrawl.spiders.links import body_links, rel_links, url_host
 
 __all__ = ["NewsSpider"]
 
@@ -61,8 +62,13 @@ class NewsSpider(scrapy.Spider):
     Sitemap and feed entries are requested newest first (by publication date, else lastmod),
     and sitemaps of an index likewise, so a capped crawl gets the latest articles.
 
+    An article split over pages (`<link rel="next">` in the head, see `core.pagination`) is
+    passed on once, with its further pages in `RawPage.parts`: they are fetched one after
+    another (`parse_part`), and a further page reached on its own is skipped.
+
     Stats: ``newscrawl/spider/pages``, ``newscrawl/spider/skipped/<reason>``,
-    ``newscrawl/spider/sitemap_urls``, ``newscrawl/spider/feed_urls``.
+    ``newscrawl/spider/sitemap_urls``, ``newscrawl/spider/feed_urls``,
+    ``newscrawl/spider/article_parts``.
     Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item).
     """
 
@@ -137,27 +143,26 @@ class NewsSpider(scrapy.Spider):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         encoding = page_encoding(content_type, response.body)
         stats.inc_value("newscrawl/spider/pages")
+        rel = rel_links(response.body, response.url)
+        prev, following = rel.get("prev", ""), rel.get("next", "")
+        if prev and is_next_part(prev, response.url):
+            # Page 2+ of an article reached on its own: the first page fetches it as a part.
+            stats.inc_value("newscrawl/spider/skipped/article_part")
+            yield from self._follow(response, encoding)
+            if self._allowed(prev):
+                yield scrapy.Request(prev, callback=self.parse, errback=self.on_error)
+            return
+        first_of_parts = bool(
+            following
+            and is_next_part(response.url, following)
+            and not looks_like_listing_url(response.url)
+        )
+        if first_of_parts:
+            self._seen_links.add(following)  # fetched below as a part, not as a page
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
-        if self.follow_links:
-            for url in body_links(response.body, encoding, response.url):
-                # Most links of a page (navigation, teasers) were queued from earlier pages;
-                # skipping them here saves building requests the dupefilter would drop.
-                if url in self._seen_links:
-                    continue
-                if len(self._seen_links) >= SEEN_LINKS_MAX:
-                    self._seen_links.clear()
-                self._seen_links.add(url)
-                if not self._allowed(url):
-                    continue
-                priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
-                yield scrapy.Request(
-                    _request_url(url),
-                    callback=self.parse,
-                    errback=self.on_error,
-                    priority=priority,
-                )
-        yield RawPage(
+        yield from self._follow(response, encoding)
+        page = RawPage(
             url=response.url,
             html=response.body,
             encoding=encoding,
@@ -167,6 +172,68 @@ class NewsSpider(scrapy.Spider):
             source=self.source,
             hints=dict(response.meta.get("newscrawl_hints") or {}),
         )
+        if first_of_parts and self._allowed(following):
+            yield self._part_request(following, page)
+        else:
+            yield page
+
+    def parse_part(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Add a further page of an article to it; fetch the next one, or pass the article on."""
+        page: RawPage = response.meta["newscrawl_article"]
+        if isinstance(response, HtmlResponse):
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            encoding = page_encoding(content_type, response.body)
+            page.parts.append((response.url, response.body, encoding))
+            self.crawler.stats.inc_value("newscrawl/spider/article_parts")
+            following = rel_links(response.body, response.url).get("next", "")
+            more = bool(following) and len(page.parts) + 1 < MAX_PARTS
+            more = more and self._allowed(following) and is_next_part(response.url, following)
+            if more:
+                self._seen_links.add(following)  # fetched below as a part, not as a page
+            yield from self._follow(response, encoding)
+            if more:
+                yield self._part_request(following, page)
+                return
+        yield page
+
+    def part_failed(self, failure: Failure) -> Iterator[Any]:
+        """A further page could not be fetched: the article goes on with the pages it has."""
+        self.on_error(failure)
+        yield failure.request.meta["newscrawl_article"]  # type: ignore[attr-defined]
+
+    def _part_request(self, url: str, page: RawPage) -> scrapy.Request:
+        # Not filtered: the page may also be queued as a link or a sitemap entry, where it is
+        # skipped as a part; here it must be fetched, or the article would never be passed on.
+        return scrapy.Request(
+            url,
+            callback=self.parse_part,
+            errback=self.part_failed,
+            dont_filter=True,
+            priority=ARTICLE_PRIORITY + 1,
+            meta={"newscrawl_article": page},
+        )
+
+    def _follow(self, response: Response, encoding: str) -> Iterator[scrapy.Request]:
+        """Requests for the page's links within the allowed domains (none without follow)."""
+        if not self.follow_links:
+            return
+        for url in body_links(response.body, encoding, response.url):
+            # Most links of a page (navigation, teasers) were queued from earlier pages;
+            # skipping them here saves building requests the dupefilter would drop.
+            if url in self._seen_links:
+                continue
+            if len(self._seen_links) >= SEEN_LINKS_MAX:
+                self._seen_links.clear()
+            self._seen_links.add(url)
+            if not self._allowed(url):
+                continue
+            priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
+            yield scrapy.Request(
+                _request_url(url),
+                callback=self.parse,
+                errback=self.on_error,
+                priority=priority,
+            )
 
     def _allowed(self, url: str) -> bool:
         host = url_host(url)

@@ -1,0 +1,137 @@
+"""Articles split over several pages: one record with every page's text, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import run_crawl
+
+from newscrawl.core.extract import extract_page
+from newscrawl.core.pagination import is_next_part, part_of
+from newscrawl.demo import serve
+from newscrawl.spiders.links import rel_links
+
+BASE = "https://news.example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "candidate"),
+    [
+        (f"{BASE}/2024/05/long-read-on-ferries", f"{BASE}/2024/05/long-read-on-ferries?page=2"),
+        (f"{BASE}/story.php?id=7&page=2", f"{BASE}/story.php?id=7&page=3"),
+        (f"{BASE}/2024/05/long-read-on-ferries/", f"{BASE}/2024/05/long-read-on-ferries/2/"),
+        (f"{BASE}/news/long-read-on-ferries", f"{BASE}/news/long-read-on-ferries/seite-2"),
+        (f"{BASE}/news/long-read-on-ferries/page/2/", f"{BASE}/news/long-read-on-ferries/page/3/"),
+    ],
+)
+def test_next_part_of_the_same_article(url: str, candidate: str) -> None:
+    assert is_next_part(url, candidate)
+    assert not is_next_part(candidate, url)
+
+
+@pytest.mark.parametrize(
+    ("url", "candidate"),
+    [
+        (f"{BASE}/p/12", f"{BASE}/p/13"),  # post 13 after post 12, not part 13 of "/p"
+        (f"{BASE}/?p=12", f"{BASE}/?p=13"),  # WordPress post ids
+        (f"{BASE}/2024/05/ferries-one", f"{BASE}/2024/05/ferries-two?page=2"),
+        (f"{BASE}/news/long-read?page=2", f"{BASE}/news/long-read?page=4"),
+        (f"{BASE}/news/long-read", "https://other.example.com/news/long-read?page=2"),
+    ],
+)
+def test_other_articles_and_gaps_are_no_next_part(url: str, candidate: str) -> None:
+    assert not is_next_part(url, candidate)
+
+
+def test_part_of_reads_the_page_number() -> None:
+    assert part_of(f"{BASE}/story?page=3&ref=x") == (f"{BASE}/story?ref=x", 3)
+    assert part_of(f"{BASE}/story") == (f"{BASE}/story", 1)
+
+
+def test_rel_links_reads_the_head_only() -> None:
+    body = (
+        b"<html><head><link rel='prev' href='/a?page=1'><link href=\"/a?page=3\" rel=\"next\">"
+        b'</head><body><link rel="next" href="/elsewhere"></body></html>'
+    )
+    assert rel_links(body, f"{BASE}/a?page=2") == {
+        "prev": f"{BASE}/a?page=1",
+        "next": f"{BASE}/a?page=3",
+    }
+    assert rel_links(b"<html><head></head><body>next</body></html>", BASE) == {}
+
+
+PARAGRAPH = (
+    "The ferry service on the northern route carried more passengers this summer than in any "
+    "year since it opened, the harbour board said, and part {n} of this long read explains why."
+)
+
+
+def _part_url(path: str, n: int) -> str:
+    """Page n of the article at `path` ("/.../slug/"): "/.../slug/2/" and so on."""
+    return path if n == 1 else f"{path}{n}/"
+
+
+def _part(n: int, last: int, path: str) -> str:
+    head = "<title>The long read on ferries</title>"
+    if n > 1:
+        head += f'<link rel="prev" href="{_part_url(path, n - 1)}">'
+    if n < last:
+        head += f'<link rel="next" href="{_part_url(path, n + 1)}">'
+    paragraphs = "".join(f"<p>{PARAGRAPH.format(n=f'{n}.{i}')}</p>" for i in range(3))
+    pager = "".join(f'<a href="{_part_url(path, k)}">{k}</a> ' for k in range(1, last + 1))
+    return f"""<html lang="en"><head>{head}</head><body><nav><a href="/">Home</a></nav>
+    <article><h1>The long read on ferries</h1>{paragraphs}</article>
+    <div class="pager">{pager}</div></body></html>"""
+
+
+def test_extract_page_joins_parts_in_order_without_their_headlines() -> None:
+    path = "/2024/05/long-read-on-ferries/"
+    parts = [(f"{BASE}{_part_url(path, n)}", _part(n, 3, path), None) for n in (2, 3)]
+    page = extract_page(_part(1, 3, path), f"{BASE}{path}", parts=parts)
+    texts = [block.text for block in page.blocks]
+    assert texts == [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2, 3) for i in range(3)]
+    assert page.parts_joined == 2
+    # The audit trail covers every part: a headline removed on each.
+    assert [rule for _, _, rule in page.local_removed].count("headline") == 3
+    assert len(page.block_positions()) == len(page.blocks)
+
+
+def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    path = "/2024/05/long-read-on-ferries/"
+    for n in (1, 2, 3):
+        folder = site / _part_url(path, n).strip("/")
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(_part(n, 3, path), "utf-8")
+    other = "".join(f"<p>{PARAGRAPH.format(n=f'other {i}')}</p>" for i in range(3))
+    (site / "2024" / "05" / "harbour-board-meets-on-tuesday.html").write_text(
+        f"<html lang='en'><head><title>Board meets</title></head><body><article>"
+        f"<h1>Board meets</h1>{other}</article></body></html>",
+        "utf-8",
+    )
+    listing = '<link rel="next" href="/?page=2">'
+    (site / "index.html").write_text(
+        f"<html><head>{listing}</head><body><a href='{path}'>Long read</a>"
+        "<a href='/2024/05/harbour-board-meets-on-tuesday.html'>Board</a></body></html>",
+        "utf-8",
+    )
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{base}{_part_url(path, 2)}</loc></url></urlset>",
+            "utf-8",
+        )
+        run = run_crawl(tmp_path, {"start_urls": f"{base}/", "sitemap_urls": f"{base}/sitemap.xml"})
+    assert run.returncode == 0, run.log[-2000:]
+    by_path = {urlsplit(r["url"]).path: r for r in run.records}
+    assert sorted(by_path) == sorted([path, "/2024/05/harbour-board-meets-on-tuesday.html"])
+    text = by_path[path]["text"]
+    expected = [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2, 3) for i in range(3)]
+    assert text.split("\n\n") == expected
+    stats = run.stats["stats"]
+    assert stats["newscrawl/spider/article_parts"] == 2
+    assert stats["newscrawl/clean/article_parts_joined"] == 2
+    assert stats["newscrawl/spider/skipped/article_part"] >= 1  # page 2, from the sitemap
