@@ -60,6 +60,9 @@ def test_rel_links_reads_the_head_only() -> None:
         "next": f"{BASE}/a?page=3",
     }
     assert rel_links(b"<html><head></head><body>next</body></html>", BASE) == {}
+    # A stray early "</head>" does not end the head; the body does.
+    late = b"<html><head></head><link rel='next' href='/b/2/'><body></body></html>"
+    assert rel_links(late, f"{BASE}/b/") == {"next": f"{BASE}/b/2/"}
 
 
 PARAGRAPH = (

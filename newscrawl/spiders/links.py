@@ -53,7 +53,11 @@ def rel_links(body: bytes, base_url: str) -> dict[str, str]:
     Most pages have neither: a few byte searches over the head answer that before any
     expression runs.
     """
-    end = body.find(b"</head", 0, HEAD_BYTES)
+    # Up to the body: a stray "</head>" early on (old IE markup) does not end what a browser
+    # reads as the head.
+    end = body.find(b"<body", 0, HEAD_BYTES)
+    if end < 0:
+        end = body.find(b"<BODY", 0, HEAD_BYTES)
     head = body[: end if end > 0 else HEAD_BYTES]
     if not any(mark in head for mark in _REL_MARKS):  # (mixed-case markup is rare enough)
         return {}
