@@ -138,3 +138,19 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     assert stats["newscrawl/spider/article_parts"] == 2
     assert stats["newscrawl/clean/article_parts_joined"] == 2
     assert stats["newscrawl/spider/skipped/article_part"] >= 1  # page 2, from the sitemap
+
+
+def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    path = "/2024/05/long-read-on-ferries/"
+    folder = site / path.strip("/")
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(_part(1, 2, path), "utf-8")  # says page 2 exists: 404
+    (site / "index.html").write_text(f"<html><body><a href='{path}'>Long read</a></body></html>")
+    with serve(site) as server:
+        run = run_crawl(tmp_path, {"start_urls": server.url("/")})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["text"].split("\n\n") for r in run.records] == [
+        [PARAGRAPH.format(n=f"1.{i}") for i in range(3)]
+    ]
+    assert run.stats["summary"]["errors"] == {"http/404": 1}
