@@ -70,6 +70,7 @@ _SKIPPED = {
     "offsite/filtered": "offsite",
     "newscrawl/incremental/skipped": "unchanged",
     "newscrawl/spider/skipped/before_since": "before_since",
+    "newscrawl/spider/skipped/article_part": "article_part",  # joined to its first page instead
 }
 
 

@@ -138,6 +138,7 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     assert stats["newscrawl/spider/article_parts"] == 2
     assert stats["newscrawl/clean/article_parts_joined"] == 2
     assert stats["newscrawl/spider/skipped/article_part"] >= 1  # page 2, from the sitemap
+    assert run.stats["summary"]["skipped"]["article_part"] >= 1
 
 
 def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Path) -> None:
