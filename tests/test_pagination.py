@@ -155,3 +155,26 @@ def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Pa
         [PARAGRAPH.format(n=f"1.{i}") for i in range(3)]
     ]
     assert run.stats["summary"]["errors"] == {"http/404": 1}
+
+
+def test_a_part_redirected_back_to_the_first_page_ends_the_article() -> None:
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.items import RawPage
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls=f"{BASE}/", follow_links="false")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    path = "/2024/05/long-read-on-ferries/"
+    page = RawPage(url=f"{BASE}{path}", html=_part(1, 2, path).encode())
+    request = Request(f"{BASE}{path}2/", meta={"newscrawl_article": page})
+    # The server sent part 2's request back to the first page.
+    response = HtmlResponse(
+        url=f"{BASE}{path}", body=_part(1, 2, path).encode(), encoding="utf-8", request=request
+    )
+    assert list(spider.parse_part(response)) == [page]
+    assert page.parts == []

@@ -180,7 +180,9 @@ class NewsSpider(scrapy.Spider):
     def parse_part(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Add a further page of an article to it; fetch the next one, or pass the article on."""
         page: RawPage = response.meta["newscrawl_article"]
-        if isinstance(response, HtmlResponse):
+        last = page.parts[-1][0] if page.parts else page.url
+        # A part redirected elsewhere (often back to the first page) is no part: the end.
+        if isinstance(response, HtmlResponse) and is_next_part(last, response.url):
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
             encoding = page_encoding(content_type, response.body)
             page.parts.append((response.url, response.body, encoding))
