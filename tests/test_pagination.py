@@ -9,7 +9,7 @@ import pytest
 from conftest import run_crawl
 
 from newscrawl.core.extract import extract_page
-from newscrawl.core.pagination import is_next_part, part_of
+from newscrawl.core.pagination import first_part, is_next_part, part_of
 from newscrawl.demo import serve
 from newscrawl.spiders.links import rel_links
 
@@ -43,6 +43,13 @@ def test_next_part_of_the_same_article(url: str, candidate: str) -> None:
 )
 def test_other_articles_and_gaps_are_no_next_part(url: str, candidate: str) -> None:
     assert not is_next_part(url, candidate)
+
+
+def test_first_part_is_written_as_the_site_writes_it() -> None:
+    assert first_part(f"{BASE}/news/long-read/2/") == f"{BASE}/news/long-read/"
+    assert first_part(f"{BASE}/news/long-read?page=2") == f"{BASE}/news/long-read"
+    assert first_part(f"{BASE}/business/page/3/") == f"{BASE}/business/"
+    assert first_part(f"{BASE}/news/long-read") == f"{BASE}/news/long-read"
 
 
 def test_part_of_reads_the_page_number() -> None:
@@ -114,10 +121,20 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
         f"<h1>Board meets</h1>{other}</article></body></html>",
         "utf-8",
     )
-    listing = '<link rel="next" href="/?page=2">'
-    (site / "index.html").write_text(
-        f"<html><head>{listing}</head><body><a href='{path}'>Long read</a>"
+    # A section front in two pages, marked as a series too: its page 2 is a page of its own.
+    (site / "news" / "page" / "2").mkdir(parents=True)
+    (site / "news" / "index.html").write_text(
+        "<html><head><link rel='next' href='/news/page/2/'></head><body>"
+        f"<a href='{path}'>Long read</a> <a href='/news/page/2/'>Older</a></body></html>",
+        "utf-8",
+    )
+    (site / "news" / "page" / "2" / "index.html").write_text(
+        "<html><head><link rel='prev' href='/news/'></head><body>"
         "<a href='/2024/05/harbour-board-meets-on-tuesday.html'>Board</a></body></html>",
+        "utf-8",
+    )
+    (site / "index.html").write_text(
+        "<html><body><a href='/news/'>News</a></body></html>",
         "utf-8",
     )
     with serve(site) as server:
@@ -139,6 +156,10 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     assert stats["newscrawl/clean/article_parts_joined"] == 2
     assert stats["newscrawl/spider/skipped/article_part"] >= 1  # page 2, from the sitemap
     assert run.stats["summary"]["skipped"]["article_part"] >= 1
+    # The section's page 2 went through as a page (and taught the template model).
+    assert any(
+        u.endswith("/news/page/2/") for u in run.stats["summary"]["dropped_examples"]["not_article"]
+    )
 
 
 def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Path) -> None:

@@ -16,13 +16,26 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["MAX_PARTS", "is_next_part", "part_of"]
+__all__ = ["MAX_PARTS", "first_part", "is_next_part", "part_of"]
 
 MAX_PARTS = 30  # parts of one article joined at most; past it the article is cut
 _PAGE_PARAMS = frozenset(["page", "pg", "paged", "seite", "pagina", "pag", "part", "teil"])
 _NAMED_SUFFIX = re.compile(r"/(?:page|seite|pagina|part|teil)[/-]?(\d{1,2})/?$", re.IGNORECASE)
 _BARE_SUFFIX = re.compile(r"/(\d{1,2})/?$")
 _SLUG = re.compile(r"[-_]|[^\W\d_]{12,}")
+
+
+def first_part(url: str) -> str:
+    """The URL of the first page of the article `url` is a page of, as the site writes it
+    (`story/2/` -> `story/`, `story?page=2` -> `story`)."""
+    key, number = part_of(url)
+    if number == 1:
+        return url
+    parts = urlsplit(key)
+    path = parts.path or "/"
+    if urlsplit(url).path.endswith("/") and not path.endswith("/"):
+        path += "/"
+    return urlunsplit(parts._replace(path=path))
 
 
 def part_of(url: str) -> tuple[str, int]:

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
-from newscrawl.core.pagination import MAX_PARTS, is_next_part
+from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
@@ -145,8 +145,13 @@ class NewsSpider(scrapy.Spider):
         stats.inc_value("newscrawl/spider/pages")
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
-        if prev and is_next_part(prev, response.url):
+        if (
+            prev
+            and is_next_part(prev, response.url)
+            and not looks_like_listing_url(first_part(response.url))
+        ):
             # Page 2+ of an article reached on its own: the first page fetches it as a part.
+            # (Page 2 of a section front is a page of its own.)
             stats.inc_value("newscrawl/spider/skipped/article_part")
             yield from self._follow(response, encoding)
             if self._allowed(prev):
