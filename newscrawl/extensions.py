@@ -80,13 +80,13 @@ def _error_label(kind: str, name: str) -> str:
     return f"{kind}/{name}" if name else kind
 
 
+def _under(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The stats named `prefix` + something, by that something, in name order."""
+    return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
 def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
     """Condense Scrapy stats into the run summary newscrawl documents."""
-    dropped = {
-        k.removeprefix("newscrawl/dropped/"): v
-        for k, v in stats.items()
-        if k.startswith("newscrawl/dropped/")
-    }
     errors: dict[str, int] = {}
     for key, value in stats.items():
         for prefix, kind in _ERROR_PREFIXES.items():
@@ -112,29 +112,17 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         + max(
             stats.get("newscrawl/incremental/resumed", 0), stats.get("newscrawl/dedup/in_output", 0)
         ),
-        "dropped": dict(sorted(dropped.items())),
-        "dropped_examples": {
-            k.removeprefix("newscrawl/dropped_examples/"): v
-            for k, v in sorted(stats.items())
-            if k.startswith("newscrawl/dropped_examples/")
-        },
+        "dropped": _under(stats, "newscrawl/dropped/"),
+        "dropped_examples": _under(stats, "newscrawl/dropped_examples/"),
         "errors": dict(sorted(errors.items())),
         "skipped": {name: stats[key] for key, name in _SKIPPED.items() if stats.get(key)},
-        "skipped_examples": {
-            k.removeprefix("newscrawl/skipped_examples/"): v
-            for k, v in sorted(stats.items())
-            if k.startswith("newscrawl/skipped_examples/")
-        },
+        "skipped_examples": _under(stats, "newscrawl/skipped_examples/"),
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
         "chars_kept": stats.get("newscrawl/clean/chars_out", 0),
         "removed_share": round(stats.get("newscrawl/clean/chars_removed", 0) / chars_in, 4)
         if chars_in
         else 0.0,
-        "removed_by_rule": {
-            k.removeprefix("newscrawl/clean/removed/"): v
-            for k, v in sorted(stats.items())
-            if k.startswith("newscrawl/clean/removed/")
-        },
+        "removed_by_rule": _under(stats, "newscrawl/clean/removed/"),
     }
 
 

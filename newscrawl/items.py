@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
+from newscrawl.core.types import ArticlePart
+
 __all__ = ["ArticleRecord", "RawPage"]
 
 
@@ -26,7 +28,7 @@ class RawPage:
     # Encoding of `html` when it is bytes (Scrapy's reading of headers, meta tags and BOM).
     encoding: str | None = None
     # The article's further pages, when it is split over several: (url, html, encoding) each.
-    parts: list[tuple[str, str | bytes, str | None]] = field(default_factory=list)
+    parts: list[ArticlePart] = field(default_factory=list)
 
 
 class ArticleRecord(TypedDict, total=False):

@@ -255,11 +255,11 @@ def run(args: argparse.Namespace) -> int:
     check_urls(args.feed, "--feed")
     if args.max_articles is not None and args.max_articles < 1:
         raise CliError("--max-articles must be >= 1", code=2)
-    if args.since:
-        try:
-            parse_since(args.since)
-        except ValueError as exc:
-            raise CliError(f"--{exc}", code=2) from None
+    try:
+        # Resolved now, so that the cut-off is when the command was given, not a child's start.
+        cutoff = parse_since(args.since)
+    except ValueError as exc:
+        raise CliError(f"--{exc}", code=2) from None
     spider_args: dict[str, str] = {}
     if args.urls:
         spider_args["start_urls"] = ",".join(args.urls)
@@ -273,10 +273,8 @@ def run(args: argparse.Namespace) -> int:
         spider_args["max_articles"] = str(args.max_articles)
     if args.no_follow:
         spider_args["follow_links"] = "false"
-    if args.since:
-        # Resolved now, so that the cut-off is when the command was given, not a child's start.
-        cutoff = parse_since(args.since)
-        spider_args["since"] = cutoff.isoformat() if cutoff else ""
+    if cutoff is not None:
+        spider_args["since"] = cutoff.isoformat()
     settings = parse_settings(args.set)
     if args.audit:
         settings["NEWSCRAWL_CLEAN_AUDIT"] = "True"
@@ -321,8 +319,8 @@ def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
         )
         print(f"no HTML page was fetched ({why})", file=sys.stderr)
         if skipped.get("offsite"):
-            print(_offsite_hint(outcome.summary.get("skipped_examples", {}).get("offsite", [])),
-                  file=sys.stderr)  # fmt: skip
+            examples = outcome.summary.get("skipped_examples", {}).get("offsite", [])
+            print(_offsite_hint(examples), file=sys.stderr)
         return 1
     return 0
 

@@ -39,7 +39,7 @@ from newscrawl.core.text import (
     segment_key,
     text_length,
 )
-from newscrawl.core.types import Block, PageExtraction
+from newscrawl.core.types import ArticlePart, Block, PageExtraction
 from newscrawl.core.urls import link_key, link_site_and_key, registered_domain
 
 __all__ = ["BLOCK_TAGS", "extract_page"]
@@ -153,7 +153,7 @@ def extract_page(
     *,
     fetched_at: datetime | None = None,
     encoding: str | None = None,
-    parts: Sequence[tuple[str, str | bytes, str | None]] = (),
+    parts: Sequence[ArticlePart] = (),
 ) -> PageExtraction:
     """Extract candidate article blocks, metadata and template evidence from one page.
 
@@ -167,9 +167,7 @@ def extract_page(
     first page's. A part that gives nothing is left out.
     """
     page = _extract_one(html, url, fetched_at, encoding)
-    for part_url, part_html, part_encoding in parts:
-        if page.error:
-            break
+    for part_url, part_html, part_encoding in () if page.error else parts:
         part = _extract_one(part_html, part_url, fetched_at, part_encoding)
         if part.error or not part.blocks:
             continue

@@ -11,7 +11,10 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "PageExtraction"]
+__all__ = ["ArticlePart", "Block", "PageExtraction"]
+
+# A further page of an article split over several: (url, html, encoding), as fetched.
+ArticlePart = tuple[str, str | bytes, str | None]
 
 
 @dataclass(slots=True)

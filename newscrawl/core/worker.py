@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newscrawl.core.types import PageExtraction
+    from newscrawl.core.types import ArticlePart, PageExtraction
 
 __all__ = ["extract", "start"]
 
@@ -44,7 +44,7 @@ def extract(
     *,
     fetched_at: datetime | None = None,
     encoding: str | None = None,
-    parts: Sequence[tuple[str, str | bytes, str | None]] = (),
+    parts: Sequence[ArticlePart] = (),
 ) -> PageExtraction:
     """`newscrawl.core.extract.extract_page`, loaded on first use."""
     from newscrawl.core.extract import extract_page

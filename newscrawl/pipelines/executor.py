@@ -28,12 +28,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from datetime import datetime
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol
 
 from pebble import ProcessExpired, ProcessPool
 
 from newscrawl.core import worker
-from newscrawl.core.types import PageExtraction
+from newscrawl.core.types import ArticlePart, PageExtraction
 
 __all__ = ["Executor", "InlineExecutor", "PoolExecutor", "cpu_count", "make_executor"]
 
@@ -63,9 +63,6 @@ CRASH_REASON = "worker_crashed"
 ERROR_REASON = "worker_error"
 
 
-Parts: TypeAlias = Sequence[tuple[str, str | bytes, str | None]]  # an article's further pages
-
-
 class Executor(Protocol):
     async def extract(
         self,
@@ -73,7 +70,7 @@ class Executor(Protocol):
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
-        parts: Parts = (),
+        parts: Sequence[ArticlePart] = (),
     ) -> PageExtraction: ...
 
     def close(self) -> None: ...
@@ -88,7 +85,7 @@ class InlineExecutor:
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
-        parts: Parts = (),
+        parts: Sequence[ArticlePart] = (),
     ) -> PageExtraction:
         return worker.extract(html, url, fetched_at=fetched_at, encoding=encoding, parts=parts)
 
@@ -135,7 +132,7 @@ class PoolExecutor:
         url: str,
         fetched_at: datetime | None,
         encoding: str | None = None,
-        parts: Parts = (),
+        parts: Sequence[ArticlePart] = (),
     ) -> PageExtraction:
         # Bytes travel as they are (a copy, not an encode) and are decoded in the worker.
         kwargs = {"fetched_at": fetched_at, "encoding": encoding, "parts": parts}

@@ -41,7 +41,7 @@ SKIP_EXTENSIONS = frozenset(
 
 # <link rel="next"> and rel="prev" of an article split over pages, read from the head only.
 HEAD_BYTES = 131_072
-_REL_MARKS = (b'rel="next"', b"rel='next'", b"rel=next", b'rel="prev"', b"rel='prev'", b"rel=prev")
+_REL_MARK = re.compile(rb"""rel=(?:"next"|'next'|next|"prev"|'prev'|prev)""")
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _REL_ATTR = re.compile(rb"""\srel\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
 _HREF_ATTR = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -50,8 +50,8 @@ _HREF_ATTR = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 def rel_links(body: bytes, base_url: str) -> dict[str, str]:
     """The absolute URLs of the head's `<link rel="next">` and `rel="prev"`, by name.
 
-    Most pages have neither: a few byte searches over the head answer that before any
-    expression runs.
+    Most pages have neither: one search over the head for the attribute answers that before
+    any tag is parsed.
     """
     # Up to the body: a stray "</head>" early on (old IE markup) does not end what a browser
     # reads as the head.
@@ -59,7 +59,7 @@ def rel_links(body: bytes, base_url: str) -> dict[str, str]:
     if end < 0:
         end = body.find(b"<BODY", 0, HEAD_BYTES)
     head = body[: end if end > 0 else HEAD_BYTES]
-    if not any(mark in head for mark in _REL_MARKS):  # (mixed-case markup is rare enough)
+    if _REL_MARK.search(head) is None:  # one pass (mixed-case markup is rare enough)
         return {}
     found: dict[str, str] = {}
     for tag in _LINK_TAG.findall(head):

@@ -138,10 +138,7 @@ class NewsSpider(scrapy.Spider):
                 (response.headers.get("Content-Type") or b"").decode("latin-1"),
             )
             return
-        # The page goes on as bytes, decoded in a worker. As declared, like Scrapy's
-        # `response.encoding`; an undeclared legacy page read as a browser would read it.
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-        encoding = page_encoding(content_type, response.body)
+        encoding = _encoding(response)
         stats.inc_value("newscrawl/spider/pages")
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
@@ -188,8 +185,7 @@ class NewsSpider(scrapy.Spider):
         last = page.parts[-1][0] if page.parts else page.url
         # A part redirected elsewhere (often back to the first page) is no part: the end.
         if isinstance(response, HtmlResponse) and is_next_part(last, response.url):
-            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-            encoding = page_encoding(content_type, response.body)
+            encoding = _encoding(response)
             page.parts.append((response.url, response.body, encoding))
             self.crawler.stats.inc_value("newscrawl/spider/article_parts")
             following = rel_links(response.body, response.url).get("next", "")
@@ -321,6 +317,13 @@ def _request_url(url: str) -> str:
     """The URL to request: canonical (no trackers, no session ids) when it has parameters;
     a plain path needs none of courlan's work."""
     return canonicalize(url) if "?" in url or ";" in url else url
+
+
+def _encoding(response: Response) -> str:
+    """The page goes on as bytes, decoded in a worker: as declared, like Scrapy's
+    `response.encoding`; an undeclared legacy page read as a browser would read it."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+    return page_encoding(content_type, response.body)
 
 
 def _looks_like_xml(response: Response) -> bool:
