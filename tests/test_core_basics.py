@@ -233,6 +233,24 @@ def test_a_declared_language_the_text_plainly_contradicts_is_overruled() -> None
     assert language_of(norwegian, "no") == "no"  # never overruled by a close relative
 
 
+def test_language_detection_reads_any_text_and_speaks_iso_639_1() -> None:
+    """CLD2 refuses control characters and lone surrogates, and still uses a few withdrawn
+    codes (iw for Hebrew) and zh-Hant: none of that may reach a record."""
+    from newscrawl.core.language import detect_language, language_of
+
+    english = "The council voted on Tuesday to run the northern bus lines more often. " * 3
+    assert detect_language(english.replace(" on ", " on\x00\x07 ") + "\ud800") == "en"
+    hebrew = "מועצת העיר החליטה ביום שלישי להגביר את תדירות קווי האוטובוס בצפון העיר. " * 3
+    assert detect_language(hebrew) == "he"
+    chinese = "市議會週二決定，從下個月起增加城市北部公車路線的班次，因為乘客人數持續增加。" * 3  # noqa: RUF001
+    assert detect_language(chinese) == "zh"
+    assert detect_language("Kurz und gut.") is None  # too little text to tell
+    assert detect_language("12345 67890 " * 20) is None  # no language at all
+    german = "Die Stadtverwaltung hat am Dienstag beschlossen, die Buslinien häufiger fahren " * 8
+    assert language_of(german, "de") == "de" and language_of(german, "en") == "de"
+    assert language_of("\x00" * 500, "fr") == "fr"  # nothing readable: the declaration stands
+
+
 def test_pages_with_xml_invalid_characters_and_xhtml_doctypes_parse() -> None:
     """The repairs trafilatura makes before parsing still happen when a page needs them."""
     paragraph = "<p>The council met on Tuesday\x0b and voted\x1f to extend the night buses.</p>"

@@ -1,14 +1,18 @@
-"""Language detection for pages that declare none, and a check of those that do (py3langid,
-loaded at import).
+"""Language detection for pages that declare none, and a check of those that do (CLD2).
 
-The model takes about 75 MB and 1-2 s to load, and importing this module loads it: code that
-only sometimes needs it imports it lazily (`core.record`), and the crawl's cleaning pipeline
-imports it on a side thread at the first page without a declared language.
+CLD2 (`pycld2`), the detector Common Crawl annotates its pages with, is compiled C++ with its
+tables in the shared library: about 7 MB, nothing to load, ~40 µs a sample. It replaced
+py3langid, whose model took ~75 MB of the crawler's memory and 1-2 s to load at every start,
+and which was wrong more often on short samples (on 80-200 characters of the 181 Zyte
+benchmark texts: 15 disagreements with the full text's language at 80 characters against
+CLD2's 7).
 """
 
 from __future__ import annotations
 
-from py3langid import langid
+import re
+
+import pycld2
 
 __all__ = ["detect_language", "language_of"]
 
@@ -32,8 +36,21 @@ _RELATED = (
     frozenset("zh ja".split()),
     frozenset("af nl".split()),
 )
+# CLD2 still speaks a few withdrawn ISO 639-1 codes, and tells the Chinese scripts apart.
+_ISO_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "zh-Hant": "zh"}
+# CLD2 refuses input with C0/C1 controls, lone surrogates or non-characters ("invalid UTF-8").
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
-_IDENTIFIER = langid._get_identifier()  # loads the model now, not on the first page
+
+def _classify(sample: str) -> str | None:
+    """The two-letter code of the language most of `sample` is in, or None if unknown."""
+    try:
+        found = pycld2.detect(_REFUSED.sub(" ", sample), isPlainText=True, bestEffort=True)
+    except pycld2.error:  # any other input it cannot read: no opinion, not a failed record
+        return None
+    code = found[2][0][1]
+    code = _ISO_CODES.get(code, code)
+    return code if len(code) == 2 and code != "un" else None
 
 
 def detect_language(text: str) -> str | None:
@@ -41,8 +58,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:LANGID_SAMPLE_CHARS]
     if len(sample) < LANGID_MIN_CHARS:
         return None
-    code, _ = _IDENTIFIER.classify(sample)
-    return str(code) if len(code) == 2 else None
+    return _classify(sample)
 
 
 def language_of(text: str, declared: str | None) -> str | None:
@@ -61,13 +77,13 @@ def language_of(text: str, declared: str | None) -> str | None:
         return detect_language(text)
     if len(text) < VERIFY_MIN_CHARS:
         return declared
-    quick, _ = _IDENTIFIER.classify(text[:VERIFY_SAMPLE_CHARS])
-    if quick == declared or _related(quick, declared):
+    quick = _classify(text[:VERIFY_SAMPLE_CHARS])
+    if quick is None or quick == declared or _related(quick, declared):
         return declared
-    head, _ = _IDENTIFIER.classify(text[:LANGID_SAMPLE_CHARS])
-    tail, _ = _IDENTIFIER.classify(text[-LANGID_SAMPLE_CHARS:])
-    if head == tail == quick and len(quick) == 2:
-        return str(quick)
+    head = _classify(text[:LANGID_SAMPLE_CHARS])
+    tail = _classify(text[-LANGID_SAMPLE_CHARS:])
+    if head == tail == quick:
+        return quick
     return declared
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.core.jsonl import iter_jsonl
+from newscrawl.core.language import language_of
 from newscrawl.core.text import fingerprint, word_count
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import url_key
@@ -94,13 +95,11 @@ def build_record(
 def _language(text: str, declared: str | None) -> str | None:
     """The record's language: declared and checked against the text, or detected.
 
-    Decided here, on the text the record keeps, rather than during extraction: the model
-    (~75 MB) then lives once in the crawler process instead of once per extraction worker.
+    Decided here, on the text the record keeps (after the site's template is removed), rather
+    than during extraction.
     """
     if not text:
         return declared
-    from newscrawl.core.language import language_of  # loads the model on first use
-
     return language_of(text, declared)
 
 

@@ -28,10 +28,10 @@ def start() -> None:
     workers must keep extracting the pages it is still finishing rather than die mid-page.
     Importing here keeps the import (about half a second) out of the first page's timeout.
 
-    Workers never detect languages (the parent does, once, on the clean text), yet trafilatura
-    imports py3langid, and numpy with it, whenever it can: about 12 MB in every worker. A
-    worker process marks it absent first, which trafilatura takes as "not installed". Only
-    ever call this in a worker: the parent needs py3langid.
+    Workers never detect languages (the parent does, once, on the clean text, with CLD2), yet
+    trafilatura imports py3langid, and numpy with it, whenever it is installed (as with
+    `trafilatura[all]`): about 12 MB in every worker. A worker process marks it absent first,
+    which trafilatura takes as "not installed".
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.modules.setdefault("py3langid", None)  # type: ignore[arg-type]

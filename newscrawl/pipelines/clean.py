@@ -10,9 +10,7 @@ small site never stalls the engine.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +87,6 @@ class CleaningPipeline:
         self.executor: Any = None
         self._waiting = 0
         self._held_since: dict[int, float] = {}
-        self._language_model_requested = False
         self._watchdog: asyncio.Task[None] | None = None
 
     @classmethod
@@ -137,21 +134,6 @@ class CleaningPipeline:
         self.executor = make_executor(self.workers, self.timeout)
         self._watchdog = None
 
-    def _load_language_model(self) -> None:
-        """Start loading the language model on a side thread, at the first page that needs it.
-
-        Its record is built after the page's hold-back, by when the model (a 1-2 s load) is
-        usually in: loading on the reactor would stall every download and worker meanwhile.
-        Every record needs it, to detect its language or check the declared one.
-        """
-        self._language_model_requested = True
-        threading.Thread(
-            target=importlib.import_module,
-            args=("newscrawl.core.language",),
-            name="newscrawl-language-model",
-            daemon=True,
-        ).start()
-
     async def close_spider(self, spider: Any = None) -> None:
         if self._watchdog is not None:
             self._watchdog.cancel()
@@ -192,8 +174,6 @@ class CleaningPipeline:
                 )
             if page.text_source == "json_ld":
                 self._inc("newscrawl/clean/text_from_json_ld")
-            if not self._language_model_requested:
-                self._load_language_model()
             # Bytes as fetched (characters for text input); raw HTML is not kept past extraction.
             html_size = len(item.html) + sum(len(part[1]) for part in item.parts)
             item.html, item.parts = "", []

@@ -51,8 +51,7 @@ IN_FLIGHT_PER_WORKER = 2
 # but is one more resident process of ~50 MB for the whole crawl. Spawned workers import only
 # what unpickling their task names (`newscrawl.core.worker.extract`, then lxml, trafilatura and
 # the pure core), never this module, whose package pulls in Scrapy; the crawler, in turn, never
-# imports trafilatura. Language detection runs in the crawler process, on the clean text, so no
-# worker loads its 75 MB model either.
+# imports trafilatura. Language detection runs in the crawler process, on the clean text.
 START_METHOD = "spawn"
 # How long `close` waits for queued pages before it kills the workers: by the time the
 # pipeline closes every page has been awaited, so this only bounds a shutdown gone wrong.
