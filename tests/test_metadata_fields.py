@@ -85,6 +85,52 @@ def test_a_comment_forms_author_field_is_no_byline() -> None:
     assert byline_authors(fromstring(f"<html><body>{form}{byline}</body></html>")) == ["Jane Roe"]
 
 
+def test_a_publisher_or_desk_beside_a_person_is_no_author() -> None:
+    """Syndication bylines name the outlet after the person; alone, an outlet stays."""
+    assert _authors("Victor Tangermann, Futurism") == ["Victor Tangermann"]
+    assert _authors("Sandee LaMotte, CNN", url="https://www.msn.com/a/") == ["Sandee LaMotte"]
+    cnn = "https://www.cnn.com/2019/11/18/a/"
+    assert _authors("By Jill Disis, CNN Business", url=cnn) == ["Jill Disis"]
+    assert _authors("CNN Business", url=cnn) == ["CNN Business"]
+    assert _authors("PTI") == ["PTI"]
+    assert _authors("Lisa Kaczke and Trevor J. Mitchell") == ["Lisa Kaczke", "Trevor J. Mitchell"]
+
+
+def test_labels_before_names_are_not_part_of_them() -> None:
+    assert _authors("Текст: Венера Ерофеева") == ["Венера Ерофеева"]
+    assert _authors("By: Jane Roe") == ["Jane Roe"]
+    assert _authors("Text: Jane Roe, Photos: John Doe") == ["Jane Roe"]  # took pictures only
+    assert _authors("Autor: Hans Müller") == ["Hans Müller"]
+
+
+def test_a_second_link_to_the_authors_page_is_not_part_of_the_name() -> None:
+    author = "https://ex.com/author/jose-altoveros.html"
+    byline = (
+        f'<div class="author-info"><h4><a class="name" href="{author}">Jose Altoveros</a>'
+        f'<a class="view-more" href="{author}"><span>View More Articles</span></a></h4></div>'
+    )
+    tree = fromstring(f"<html><body>{byline}<p>Text.</p></body></html>")
+    assert byline_authors(tree) == ["Jose Altoveros"]
+    two = '<p class="byline">By <a href="/p/1">Jane Roe</a> and <a href="/p/2">John Doe</a></p>'
+    assert byline_authors(fromstring(f"<html><body>{two}</body></html>")) == [
+        "Jane Roe",
+        "John Doe",
+    ]
+
+
+def test_hand_written_json_ld_is_read_as_browsers_read_it() -> None:
+    """A raw line break in a string, a comment after a value, a trailing comma."""
+    script = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Two\nlines",'
+        ' "author": {"@type": "Person", // "Organization",\n "name": "Jane Roe"},'
+        ' "keywords": ["cars", "lexus", ], "datePublished": "2019-11-20T12:32:13+08:00"}</script>'
+    )
+    meta = _meta(script)
+    assert meta["authors"] == ["Jane Roe"] and meta["tags"] == ["cars", "lexus"]
+    assert meta["published"] == "2019-11-20T12:32:13+08:00"
+    assert _meta('<script type="application/ld+json">{"@type": </script>')["authors"] == []
+
+
 def test_the_headline_comes_without_site_names_and_section_labels() -> None:
     def title(og_title: str, h1: str = "", url: str = "https://thehill.com/a/1") -> str:
         head = f'<meta property="og:title" content="{og_title}">'

@@ -27,7 +27,7 @@ __all__ = ["byline_authors", "iso_date", "read_metadata", "url_date"]
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|NewsArticle|LiveBlogPosting)$")
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:posted|written|published|reported|analysis|opinion|commentary|story|text|"
-    r"words|interview|column|review)\s+)?(by|von|par|por|di|door|av|af)\s+",
+    r"words|interview|column|review)\s+)?(by|von|par|por|di|door|av|af)(?:\s*:\s*|\s+)",
     re.IGNORECASE,
 )
 # Connectives are lower case in bylines ("Bruce Y. Lee" is one name); "AND" in all-caps ones.
@@ -50,6 +50,15 @@ _CREDENTIAL = re.compile(
 )
 # A name that is a web address ("Cleveland.com", "NJ Advance Media for NJ.com").
 _DOMAIN_NAME = re.compile(r"\w\.(?:com|org|net|info|co|news|io|uk|de|fr|in|us|ca|au)\b", re.I)
+# A label before a name ("Text: Jane Roe", "Текст: ...", "Autor: ..."): the name follows it,
+# unless the label credits a picture ("Photo: ...", "Фото: ..."): that name wrote nothing.
+_LABEL_PREFIX = re.compile(r"^([^\W\d_]{2,20}(?: [^\W\d_]{2,20})?)\s*:\s+(?=\S)")
+_PICTURE_CREDIT = re.compile(
+    r"^(?:photos?|fotos?|фото|illustrations?|illustrationen|ilustraci[oó]n|video|bild|bilder|"
+    r"images?|imagens?|imagen|graphics?|grafik|infografik|infographic|camera|kamera)$",
+    re.IGNORECASE,
+)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 # Words of organisation names: dropped beside a person ("Jane Roe, Sputnik International"),
 # kept when they are the whole byline ("Associated Press").
 _ORG_WORD = re.compile(
@@ -201,7 +210,7 @@ def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> lis
     the site's names (`read_metadata`'s "site_keys"), which are no person's."""
     for el in _BYLINE(tree)[:10]:
         itemprop_name = el.find(".//*[@itemprop='name']")
-        text = element_text(itemprop_name if itemprop_name is not None else el)
+        text = element_text(itemprop_name) if itemprop_name is not None else _byline_text(el)
         text = " ".join(text.split())
         # Judged as written: a byline block that reads "Name Agency Published 3:21 p.m. ET"
         # is more than names even with its dateline cut off.
@@ -210,6 +219,31 @@ def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> lis
             if raw_names and all(len(n.split()) <= 5 for n in raw_names):
                 return _people(_split_names(text), site)
     return []
+
+
+def _byline_text(el: HtmlElement) -> str:
+    """The byline's text, where a further link to an address already linked is left out: the
+    name links to the author's page, and so does "View More Articles" beside it."""
+    seen: set[str] = set()
+    repeated: set[HtmlElement] = set()
+    for link in el.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href in seen:
+            repeated.add(link)
+        elif href:
+            seen.add(href)
+    return _text_skipping(el, repeated) if repeated else element_text(el)
+
+
+def _text_skipping(el: HtmlElement, skipped: set[HtmlElement]) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if child in skipped:
+            parts.append(" ")
+        elif isinstance(child.tag, str):  # not a comment or processing instruction
+            parts.append(_text_skipping(child, skipped))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def iso_date(value: Any, fetched_at: datetime | None = None) -> str | None:
@@ -346,11 +380,28 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.iterfind(".//script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        yield from _walk_ld(data, depth=0)
+        data = _lenient_json(script.text)
+        if data is not None:
+            yield from _walk_ld(data, depth=0)
+
+
+# Hand-written JSON-LD that browsers and search engines accept but JSON does not: a comment
+# after a value ("Organization", //"Person"), a trailing comma (["a", "b", ]).
+_JSON_COMMENT = re.compile(r"(?<=[,{\[])[ \t]*//[^\n]*")
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _lenient_json(text: str) -> Any:
+    """`text` parsed as JSON, allowing raw line breaks in strings (2 of the 194 JSON-LD
+    scripts of the Zyte pages), comments and trailing commas (2 more); None if still not."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    try:
+        return json.loads(_TRAILING_COMMA.sub(r"\1", _JSON_COMMENT.sub("", text)), strict=False)
+    except ValueError:
+        return None
 
 
 def _walk_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
@@ -434,6 +485,11 @@ def _people(names: list[str], site: frozenset[str]) -> list[str]:
             continue
         kept.append(_capitalised(name) if len(name.split()) > 1 and name.isupper() else name)
     people = [n for n in kept if not _ORG_WORD.search(n)]
+    if any(" " in n for n in people):
+        # Beside a full name, a single Latin word or a name that starts with the site's is the
+        # publisher or its desk: "Jane Roe, Futurism", "Jane Roe, CNN Business", "Jane Roe, AP".
+        people = [n for n in people if " " in n or not _LATIN_WORD.fullmatch(n)]
+        people = [n for n in people if key(n.split(" ", 1)[0]) not in site]
     return list(dict.fromkeys(people or kept))
 
 
@@ -463,12 +519,20 @@ def _split_names(raw: str, *, datelines: bool = True) -> list[str]:
     raw = _BY_PREFIX.sub("", " ".join(html.unescape(raw).split()))
     raw = _GLUED_NAME.sub(", ", raw)
     if not datelines:
-        names = [n.strip(" .,") for n in _AUTHOR_SPLIT.split(raw)]
+        names = [_unlabelled(n.strip(" .,")) for n in _AUTHOR_SPLIT.split(raw)]
         return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
     # Bylines run into their dateline: "Jeff FoustNovember 18", "Jane Roe - 2019-04-10".
     raw = _GLUED_DATE.sub(" ", raw)
-    names = [_without_dateline(n).strip(" .,-|") for n in _AUTHOR_SPLIT.split(raw)]
+    names = [_unlabelled(_without_dateline(n).strip(" .,-|")) for n in _AUTHOR_SPLIT.split(raw)]
     return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and any(c.isalpha() for c in n)]
+
+
+def _unlabelled(name: str) -> str:
+    """`name` without a label before it ("Text: Jane Roe"); "" for a picture credit."""
+    match = _LABEL_PREFIX.match(name)
+    if match is None:
+        return name
+    return "" if _PICTURE_CREDIT.match(match[1]) else name[match.end() :]
 
 
 def _without_dateline(name: str) -> str:
