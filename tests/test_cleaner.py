@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,27 @@ def test_segment_on_two_pages_is_not_template() -> None:
     extracted = extract_page(pages[0].html, pages[0].url)
     quote_block = next(b for b in extracted.blocks if b.text == QUOTE)
     assert model.verdict(quote_block, 0) is None
+
+
+def test_one_article_at_several_addresses_is_no_template() -> None:
+    """Copies of an article without a shared canonical URL (saved twice, an AMP or print
+    version, a second section path) count once as evidence: counted three times, every paragraph
+    would be "repeated on the site", and every copy would lose its text."""
+    pages = make_site(pages=12)
+    original = pages[0]
+    html = re.sub(r'<link rel="canonical"[^>]*>', "", original.html)
+    copies = [
+        Page(original.url.replace(".com/", f".com/{n}/"), html, original.title, original.paragraphs)
+        for n in ("amp", "print", "world")
+    ]
+    others = pages[1:4]  # few enough pages that three copies would be "half the site"
+    results = clean_all([*copies, *others])
+    for copy in copies:
+        assert text_of(results[copy.url]).split("\n\n") == original.paragraphs, copy.url
+    assert all(r["rule"] != "teaser_reference" for c in copies for r in results[c.url].removed)
+    for page in others:  # the site's template is still learned, from all its articles
+        text = text_of(results[page.url])
+        assert "No time to read" not in text and "city desk series" not in text
 
 
 def test_audit_trail_lists_removed_blocks_with_rules() -> None:

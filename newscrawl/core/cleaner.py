@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.core.pagetype import TOO_SHORT_ARTICLE
-from newscrawl.core.templates import SiteModel, SiteModelStore, page_id
+from newscrawl.core.templates import SiteModel, SiteModelStore
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import registered_domain
 
@@ -148,7 +148,7 @@ class Cleaner:
 
     def _finish(self, held: _Held, model: SiteModel) -> CleanResult:
         page = held.page
-        pid = page_id(page)
+        pid = model.owner_id(page)
         kept: list[Block] = []
         removed: list[dict[str, Any]] = []
         title_key = _title_key(page)

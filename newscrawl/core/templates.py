@@ -87,6 +87,9 @@ class SiteModel:
     counts: dict[int, int] = field(default_factory=dict)
     refs: dict[int, int] = field(default_factory=dict)  # text key -> owning page id
     page_ids: dict[int, None] = field(default_factory=dict)
+    # article text identity -> page id it was first counted under: one article under several
+    # addresses counts once, and its lead stays its own on each of them
+    content_ids: dict[int, int] = field(default_factory=dict)
     # slot key -> texts seen in that place of the template (bounded sample)
     slot_texts: dict[int, dict[int, None]] = field(default_factory=dict)
     # slot key -> its repeated texts, valid while `articles` is unchanged (derived, not saved)
@@ -98,11 +101,19 @@ class SiteModel:
         pid = page_id(page)
         if pid in self.page_ids:
             return False
-        self.page_ids[pid] = None
-        if len(self.page_ids) > MAX_PAGE_IDS_PER_SITE:
-            self.page_ids.pop(next(iter(self.page_ids)))
+        _remember(self.page_ids, pid)
+        article = page.page_type == "article" and not page.error
+        if article:
+            # The same article under another address and no shared canonical URL (tracking
+            # parameters, a section path, copies saved twice) is no second page: counted
+            # again, three copies would make every paragraph "repeated on the site's pages".
+            cid = content_id(page)
+            if cid is not None:
+                if cid in self.content_ids:
+                    return False
+                _remember(self.content_ids, cid, pid)
         self.pages += 1
-        if page.page_type == "article" and not page.error:
+        if article:
             # Segments are counted over article pages only, so a share means "of the site's
             # articles": how many home and section pages a crawl happens to fetch first must
             # not decide whether an author's bio box is template.
@@ -135,6 +146,15 @@ class SiteModel:
             for key in list(refs)[: len(refs) - MAX_REFS_PER_SITE]:
                 del refs[key]
         return True
+
+    def owner_id(self, page: PageExtraction) -> int:
+        """The page id the page's article was first counted under (its own, but for a copy
+        of an article already seen at another address)."""
+        pid = page_id(page)
+        if page.page_type != "article" or not self.content_ids:
+            return pid
+        cid = content_id(page)
+        return pid if cid is None else self.content_ids.get(cid, pid)
 
     def shared_text(self, text: str | None) -> bool:
         """Whether `text` (a title or description) was seen on several of the site's articles:
@@ -201,6 +221,7 @@ class SiteModel:
             "counts": {str(k): v for k, v in self.counts.items() if v > 1},
             "refs": {str(k): v for k, v in self.refs.items()},
             "page_ids": [str(k) for k in self.page_ids],
+            "content_ids": {str(k): v for k, v in self.content_ids.items()},
             "slot_texts": {str(k): [str(t) for t in v] for k, v in self.slot_texts.items()},
         }
 
@@ -215,6 +236,7 @@ class SiteModel:
             counts={int(k): int(v) for k, v in data["counts"].items()},
             refs={int(k): int(v) for k, v in data["refs"].items()},
             page_ids={int(k): None for k in data["page_ids"]},
+            content_ids={int(k): int(v) for k, v in data.get("content_ids", {}).items()},
             slot_texts={
                 int(k): {int(t): None for t in v} for k, v in data.get("slot_texts", {}).items()
             },
@@ -227,6 +249,19 @@ def _add_ref(refs: dict[int, int], key: int, owner: int) -> None:
         refs[key] = owner
     elif current != owner:
         refs[key] = -1  # the same text points at several pages: a label, owned by none
+
+
+def _remember(ids: dict[int, Any], key: int, value: Any = None) -> None:
+    ids[key] = value
+    if len(ids) > MAX_PAGE_IDS_PER_SITE:
+        ids.pop(next(iter(ids)))
+
+
+def content_id(page: PageExtraction) -> int | None:
+    """Identity of an article's text: its long blocks (where the sentences are) in order; None
+    with fewer than two, too little to tell one article from another."""
+    keys = tuple(b.key for b in page.blocks if len(b.text) >= MIN_LEAD_CHARS)
+    return segment_key(" ".join(map(str, keys))) if len(keys) >= 2 else None
 
 
 def page_id(page: PageExtraction) -> int:
