@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -272,10 +276,20 @@ def test_crawl_of_a_dead_server_fails_with_the_reason_and_no_traceback(
     assert "Connection was refused" in err and "Traceback" not in err
 
 
+@contextmanager
+def _loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A server on 127.0.0.1 answering with `handler`; yields its root URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _crawl_redirected_start(tmp_path: Path, target_path: str) -> None:
     """Crawl a start page on 127.0.0.1 that redirects to `target_path` on localhost."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -288,15 +302,9 @@ def _crawl_redirected_start(tmp_path: Path, target_path: str) -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
+    with _loopback(Redirect) as url:
         out = tmp_path / "o.jsonl"
         assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
@@ -318,6 +326,46 @@ def test_a_redirect_to_a_consent_page_is_named_as_such(
     err = capfd.readouterr().err
     assert "cookie-consent page" in err
     assert "--allowed-domain" not in err
+
+
+def _crawl_answering(tmp_path: Path, robots: bytes, status: int) -> None:
+    """Crawl a loopback site whose robots.txt is `robots` and whose pages answer `status`."""
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            robots_txt = self.path == "/robots.txt"
+            body = robots if robots_txt else b"<html><body><p>Access denied</p></body></html>"
+            self.send_response(200 if robots_txt else status)
+            self.send_header("Content-Type", "text/plain" if robots_txt else "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with _loopback(Site) as url:
+        out = tmp_path / "o.jsonl"
+        assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
+
+
+def test_a_site_refusing_the_crawler_is_named_as_such(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _crawl_answering(tmp_path, b"User-agent: *\nAllow: /\n", 403)
+    err = capfd.readouterr().err
+    assert "no HTML page was fetched (http/403=1)" in err
+    assert "the site refused the requests (http/403)" in err and "USER_AGENT" in err
+    assert "robots.txt" not in err
+
+
+def test_a_robots_txt_forbidding_everything_is_named_as_such(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _crawl_answering(tmp_path, b"User-agent: *\nDisallow: /\n", 200)
+    err = capfd.readouterr().err
+    assert "no HTML page was fetched (robots_txt=1)" in err
+    assert "robots.txt forbids these pages" in err and "refused" not in err
 
 
 def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(

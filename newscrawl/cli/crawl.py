@@ -321,9 +321,27 @@ def exit_status(outcome: CrawlOutcome, *, resumable: bool = True) -> int:
         if skipped.get("offsite"):
             examples = outcome.summary.get("skipped_examples", {}).get("offsite", [])
             print(_offsite_hint(examples), file=sys.stderr)
+        if skipped.get("robots_txt"):
+            print(
+                "the site's robots.txt forbids these pages to crawlers like newscrawl, which "
+                "obeys it (ROBOTSTXT_OBEY); its sitemaps and feeds may still list what it allows",
+                file=sys.stderr,
+            )
+        refused = sorted(k for k in errors if k in _REFUSALS)
+        if refused:
+            print(
+                f"the site refused the requests ({', '.join(refused)}): many sites turn away "
+                "clients they take for bots, by user agent or by rate: give a USER_AGENT with a "
+                "contact address (-s USER_AGENT=...) and a longer delay (-s DOWNLOAD_DELAY=5), "
+                "or ask the site for access; newscrawl does not disguise itself",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
+
+# Answers of a site that turns the crawler away (Cloudflare and the like answer 403 or 503).
+_REFUSALS = frozenset({"http/401", "http/403", "http/429", "http/503"})
 
 # Where sites send a visitor who has not accepted cookies yet (consent.yahoo.com, /zustimmung).
 _CONSENT = re.compile(
