@@ -83,11 +83,11 @@ def _part_url(path: str, n: int) -> str:
     return path if n == 1 else f"{path}{n}/"
 
 
-def _part(n: int, last: int, path: str) -> str:
+def _part(n: int, last: int, path: str, *, next_link: bool = True) -> str:
     head = "<title>The long read on ferries</title>"
     if n > 1:
         head += f'<link rel="prev" href="{_part_url(path, n - 1)}">'
-    if n < last:
+    if n < last and next_link:
         head += f'<link rel="next" href="{_part_url(path, n + 1)}">'
     paragraphs = "".join(f"<p>{PARAGRAPH.format(n=f'{n}.{i}')}</p>" for i in range(3))
     pager = "".join(f'<a href="{_part_url(path, k)}">{k}</a> ' for k in range(1, last + 1))
@@ -160,6 +160,50 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     assert any(
         u.endswith("/news/page/2/") for u in run.stats["summary"]["dropped_examples"]["not_article"]
     )
+
+
+def _write_two_parts_without_rel_next(site: Path, path: str) -> None:
+    """An article in two pages whose page 2 says rel=prev but whose page 1 names no next."""
+    for n in (1, 2):
+        folder = site / _part_url(path, n).strip("/")
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(_part(n, 2, path, next_link=False), "utf-8")
+
+
+def test_page_two_after_a_first_page_that_named_no_next_keeps_its_text(tmp_path: Path) -> None:
+    """Page 1 is fetched first and goes on alone; its pager links to page 2, which says
+    rel=prev: skipping it as a part would lose its text, so it is a page of its own."""
+    site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
+    _write_two_parts_without_rel_next(site, path)
+    (site / "index.html").write_text(f"<html><body><a href='{path}'>Long read</a></body></html>")
+    with serve(site) as server:
+        run = run_crawl(tmp_path, {"start_urls": server.url("/")})
+    assert run.returncode == 0, run.log[-2000:]
+    paragraphs = [p for r in run.records for p in r["text"].split("\n\n")]
+    assert sorted(paragraphs) == sorted(
+        PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)
+    )
+    assert "article_part" not in run.stats["summary"]["skipped"]
+
+
+def test_page_two_met_first_is_joined_to_a_first_page_that_named_no_next(tmp_path: Path) -> None:
+    """Page 2 comes first (from the sitemap): it waits for its first page, which then takes
+    it as its next part although its head does not name it."""
+    site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
+    _write_two_parts_without_rel_next(site, path)
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{base}{_part_url(path, 2)}</loc></url></urlset>",
+            "utf-8",
+        )
+        run = run_crawl(tmp_path, {"sitemap_urls": f"{base}/sitemap.xml", "follow_links": "no"})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["text"].split("\n\n") for r in run.records] == [
+        [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)]
+    ]
+    assert run.stats["stats"]["newscrawl/clean/article_parts_joined"] == 1
 
 
 def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Path) -> None:

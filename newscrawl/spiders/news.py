@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
-from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part
+from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, part_of
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
@@ -39,6 +39,16 @@ ARTICLE_PRIORITY = 10
 # Links remembered to skip repeats (navigation, teasers) before a request is built; past this
 # many (~10 MB) the memory starts afresh: a repeat then costs one dupefilter lookup.
 SEEN_LINKS_MAX = 65_536
+
+
+_Memo = TypeVar("_Memo", set[str], set[int], dict[int, str])
+
+
+def _room(memo: _Memo) -> _Memo:
+    """`memo`, emptied first when it holds SEEN_LINKS_MAX entries: a memo starts afresh."""
+    if len(memo) >= SEEN_LINKS_MAX:
+        memo.clear()
+    return memo
 
 
 def _split(value: str | list[str] | None) -> list[str]:
@@ -112,6 +122,11 @@ class NewsSpider(scrapy.Spider):
         # Links this spider already looked at (queued or refused): much cheaper than a request
         # per repeated link. Only a shortcut (the dupefilter decides), so it is capped.
         self._seen_links: set[str] = set()
+        # Articles (by `part_of` key) whose first page went on without further pages, and page
+        # 2s met before their first page: a site may mark page 2 with rel=prev but give page 1
+        # no rel=next. Capped like the links.
+        self._alone: set[int] = set()
+        self._waiting_parts: dict[int, str] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.sitemap_urls:
@@ -142,18 +157,25 @@ class NewsSpider(scrapy.Spider):
         stats.inc_value("newscrawl/spider/pages")
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
+        article_key, number = part_of(response.url)
         if (
             prev
             and is_next_part(prev, response.url)
             and not looks_like_listing_url(first_part(response.url))
+            and hash(article_key) not in self._alone
         ):
             # Page 2+ of an article reached on its own: the first page fetches it as a part.
-            # (Page 2 of a section front is a page of its own.)
+            # (Page 2 of a section front is a page of its own; so is a page 2 whose first
+            # page already went on alone, else its text would be lost.)
             stats.inc_value("newscrawl/spider/skipped/article_part")
+            if number == 2:  # for a first page that does not name its next one
+                _room(self._waiting_parts)[hash(article_key)] = response.url
             yield from self._follow(response, encoding)
             if self._allowed(prev):
                 yield scrapy.Request(prev, callback=self.parse, errback=self.on_error)
             return
+        if not following and number == 1 and self._waiting_parts:
+            following = self._waiting_parts.pop(hash(article_key), "")
         first_of_parts = bool(
             following
             and is_next_part(response.url, following)
@@ -161,6 +183,8 @@ class NewsSpider(scrapy.Spider):
         )
         if first_of_parts:
             self._seen_links.add(following)  # fetched below as a part, not as a page
+        elif number == 1:
+            _room(self._alone).add(hash(article_key))
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
         yield from self._follow(response, encoding)
@@ -225,9 +249,7 @@ class NewsSpider(scrapy.Spider):
             # skipping them here saves building requests the dupefilter would drop.
             if url in self._seen_links:
                 continue
-            if len(self._seen_links) >= SEEN_LINKS_MAX:
-                self._seen_links.clear()
-            self._seen_links.add(url)
+            _room(self._seen_links).add(url)
             if not self._allowed(url):
                 continue
             priority = 0 if looks_like_listing_url(url) else ARTICLE_PRIORITY
