@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -422,6 +423,81 @@ def test_clean_can_name_each_page_it_dropped(
     assert f"dropped {tmp_path / 'site' / 'empty.html'}: empty_page" in captured.err
     assert f"dropped {tmp_path / 'site' / 'binary.html'}: " in captured.err
     assert captured.out.startswith(f"12 record(s) from 14 page(s) written to {out}")
+
+
+def test_clean_reads_where_a_browser_saved_a_page_from(tmp_path: Path) -> None:
+    """Chrome's "saved from url" comment and SingleFile's header give a page its address (and
+    so its site), as a crawl's record has where it fetched the page; a relative canonical URL
+    is read against it."""
+    pages = make_site(pages=3)
+    plain = [re.sub(r'<link rel="canonical"[^>]*>', "", page.html) for page in pages]
+    chrome = "https://www.example-news.com/2024/05/02/ferry-numbers-rise"
+    singlefile = "https://www.example-news.com/2024/05/03/harbour-board-meets"
+    relative = "https://www.example-news.com/2024/05/04/page-saved-at-a-tracking-address?x=1"
+    files = {
+        "chrome.html": f"<!-- saved from url=({len(chrome):04d}){chrome} -->\n{plain[0]}",
+        "singlefile.html": (
+            f"<!DOCTYPE html> <!--\n Page saved with SingleFile \n url: {singlefile} \n"
+            f" saved date: Sat May 04 2024 10:00:00 GMT+0000\n-->{plain[1]}"
+        ),
+        "relative.html": f"<!-- saved from url=({len(relative):04d}){relative} -->\n"
+        + plain[2].replace("<head>", '<head><link rel="canonical" href="/2024/05/04/canal">'),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", *(str(tmp_path / name) for name in files), "-o", str(out)]) == 0
+    records = {json.loads(line)["url"]: json.loads(line) for line in out.read_text().splitlines()}
+    assert sorted(records) == sorted([chrome, singlefile, relative])
+    assert records[relative]["canonical_url"] == "https://www.example-news.com/2024/05/04/canal"
+    assert {r["domain"] for r in records.values()} == {"example-news.com"}
+
+
+def _mhtml(url: str, html: str, images: int = 1) -> bytes:
+    """A web archive as Chrome writes it ("Webpage, Single File"): quoted-printable HTML."""
+    import quopri
+
+    boundary = "----MultipartBoundary--x1y2----"
+    parts = [
+        "Content-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        f"Content-Location: {url}\r\n\r\n"
+        + quopri.encodestring(html.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+    ]
+    parts += [
+        f"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Location: {url}/image{i}.png\r\n\r\niVBORw0KGgo=\r\n"
+        for i in range(images)
+    ]
+    head = (
+        f"From: <Saved by Blink>\r\nSnapshot-Content-Location: {url}\r\n"
+        "Subject: =?utf-8?Q?Ferry?=\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n'
+    )
+    body = "".join(f"\r\n--{boundary}\r\n{part}" for part in parts)
+    return (head + body + f"\r\n--{boundary}--\r\n").encode("ascii")
+
+
+def test_clean_reads_pages_saved_as_web_archives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Chrome's and Edge's "Webpage, Single File" (.mhtml): the HTML part, at its address."""
+    pages = make_site(pages=12)
+    plain = re.sub(r'<link rel="canonical"[^>]*>', "", pages[0].html)
+    saved = pages[0].url.rsplit("/", 1)[0] + "/ferry-numbers-rise"  # of the same site
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "ferry.mhtml").write_bytes(_mhtml(saved, plain))
+    for page in pages[1:]:
+        (tmp_path / "site" / f"{page.url.rsplit('/', 1)[-1]}.mht").write_bytes(
+            _mhtml(page.url, page.html, images=0)
+        )
+    (tmp_path / "site" / "empty.mhtml").write_bytes(_mhtml(saved, "")[:200])  # no HTML part
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(tmp_path / "site"), "-o", str(out)]) == 0
+    records = {json.loads(line)["url"]: json.loads(line) for line in out.read_text().splitlines()}
+    assert sorted(records) == sorted([saved] + [page.url for page in pages[1:]])
+    text = records[saved]["text"]
+    assert text.split("\n\n") == pages[0].paragraphs  # the site's template learned, and gone
+    assert "skipping " in capsys.readouterr().err
 
 
 def test_crawl_output_set_by_setting_or_run_id_is_the_one_reported(

@@ -1,9 +1,10 @@
 """Clean saved pages into records with the very same cleaning stage the crawler uses.
 
 Inputs: HTML files, directories of them (searched recursively for *.html, *.htm, either
-gzipped or not), and JSONL files whose lines carry `url` and `html` (and optionally
-`fetched_at`). All pages are read first and cleaned together, so pages of one site teach the
-template model about each other and the output does not depend on the order of the inputs.
+gzipped or not, and for web archives *.mhtml, *.mht), and JSONL files whose lines carry `url`
+and `html` (and optionally `fetched_at`). All pages are read first and cleaned together, so
+pages of one site teach the template model about each other and the output does not depend on
+the order of the inputs.
 
 The output is replaced, as a whole and only once every record is ready (a new file renamed
 over it), so running the command again gives the same file rather than twice the records;
@@ -13,6 +14,7 @@ over it), so running the command again gives the same file rather than twice the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import multiprocessing
 import os
@@ -22,6 +24,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +45,23 @@ _CANONICAL = re.compile(
     rb"""|<meta[^>]+property=["']og:url["'][^>]*content=["']([^"']+)["']""",
     re.IGNORECASE,
 )
+# Where a browser saved the page from: Chrome's and Internet Explorer's "saved from url"
+# comment (the mark of the web), and the header comment of the SingleFile extension.
+_SAVED_FROM = re.compile(
+    rb"""<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->"""
+    rb"""|<!--\s*Page saved with SingleFile\s+url:\s*(https?://\S+)""",
+    re.IGNORECASE,
+)
 # Pages in flight per worker process: enough to keep every core busy, few enough that the
 # raw HTML held in memory stays small.
 WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".mhtml", ".mht")
+# Web archives ("Webpage, Single File" in Chrome and Edge): MIME messages whose HTML part is
+# the page, with the address it was saved from in their headers.
+ARCHIVE_SUFFIXES = (".mhtml", ".mht")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="HTML files, directories of them, or JSONL with url and html",
+        help="HTML files, web archives (.mhtml), directories of them, or JSONL with url and html",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
@@ -94,9 +109,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _page_url(path: Path, head: bytes) -> str:
+    """The page's address: where the browser saved it from, as a crawl's record has where the
+    page was fetched from; else its canonical URL (or og:url); else its file."""
+    saved = _SAVED_FROM.search(head)
+    if saved:
+        return (saved.group(1) or saved.group(2)).decode("utf-8", "replace")
     match = _CANONICAL.search(head)
     if match:
-        url = (match.group(1) or match.group(2)).decode("utf-8", "replace").strip()
+        url = unescape((match.group(1) or match.group(2)).decode("utf-8", "replace").strip())
         if url.startswith(("http://", "https://")):
             return url
     return path.resolve().as_uri()
@@ -108,8 +128,8 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
         if item.is_dir():
             files = sorted(p for p in item.rglob("*") if p.name.lower().endswith(PAGE_SUFFIXES))
             for path in files:
-                if (data := _read_page(path)) is not None:
-                    yield _page_url(path, data[:200_000]), data, None, str(path)
+                if (page := _read_page(path)) is not None:
+                    yield *page, None, str(path)
         elif not item.exists():
             raise CliError(f"no such file or directory: {item}")
         elif item.suffix.lower() in (".jsonl", ".ndjson"):
@@ -123,20 +143,46 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                     print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
                     continue
                 yield url, html, _parse_time(obj.get("fetched_at")), where
-        elif (data := _read_page(item)) is not None:
-            yield _page_url(item, data[:200_000]), data, None, str(item)
+        elif (page := _read_page(item)) is not None:
+            yield *page, None, str(item)
 
 
-def _read_page(path: Path) -> bytes | None:
-    """The bytes of a saved page, gunzipped if its name ends in .gz (None if that fails)."""
+def _read_page(path: Path) -> tuple[str, str | bytes] | None:
+    """(address, page) of a saved page, gunzipped if its name ends in .gz, taken out of its
+    web archive if it is one (None, said on stderr, if that fails)."""
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
         try:
-            return gzip.decompress(data)
+            data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             print(f"skipping {path}: not a readable gzip file ({exc})", file=sys.stderr)
             return None
-    return data
+    if path.name.lower().endswith(ARCHIVE_SUFFIXES):
+        return _archived_page(path, data)
+    return _page_url(path, data[:200_000]), data
+
+
+def _archived_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
+    """The page in an MHTML web archive: its first HTML part, decoded as the part declares,
+    at the address the archive names (else the page's canonical URL, else the file)."""
+    archive = BytesParser(policy=policy.default).parsebytes(data)
+    for part in archive.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes):
+            continue
+        charset = part.get_content_charset()
+        page: str | bytes = body
+        if charset:
+            with contextlib.suppress(LookupError):
+                page = body.decode(charset, "replace")
+        url = str(archive.get("Snapshot-Content-Location") or part.get("Content-Location") or "")
+        if not url.startswith(("http://", "https://")):
+            url = _page_url(path, body[:200_000])
+        return url, page
+    print(f"skipping {path}: a web archive without an HTML page", file=sys.stderr)
+    return None
 
 
 def _parse_time(value: Any) -> datetime | None:
