@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import threading
@@ -417,12 +418,15 @@ def test_clean_can_name_each_page_it_dropped(
     write_site(tmp_path / "site", pages=12)
     (tmp_path / "site" / "empty.html").write_text("", "utf-8")
     (tmp_path / "site" / "binary.html").write_bytes(bytes(range(256)) * 4)
+    # Saved by `curl -o` without --compressed: a gzip stream under an .html name.
+    page = make_site(base="https://other.example.org", pages=1)[0]
+    (tmp_path / "site" / "curl.html").write_bytes(gzip.compress(page.html.encode()))
     out = tmp_path / "o.jsonl"
     assert main(["clean", str(tmp_path / "site"), "-o", str(out), "--list-dropped"]) == 0
     captured = capsys.readouterr()
     assert f"dropped {tmp_path / 'site' / 'empty.html'}: empty_page" in captured.err
     assert f"dropped {tmp_path / 'site' / 'binary.html'}: " in captured.err
-    assert captured.out.startswith(f"12 record(s) from 14 page(s) written to {out}")
+    assert captured.out.startswith(f"13 record(s) from 15 page(s) written to {out}")
 
 
 def test_clean_reads_where_a_browser_saved_a_page_from(tmp_path: Path) -> None:

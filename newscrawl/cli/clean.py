@@ -148,10 +148,11 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
 
 
 def _read_page(path: Path) -> tuple[str, str | bytes] | None:
-    """(address, page) of a saved page, gunzipped if its name ends in .gz, taken out of its
-    web archive if it is one (None, said on stderr, if that fails)."""
+    """(address, page) of a saved page, gunzipped if it is gzipped, taken out of its web
+    archive if it is one (None, said on stderr, if that fails)."""
     data = path.read_bytes()
-    if path.suffix.lower() == ".gz":
+    # By name, or by content: `curl -o page.html` without --compressed saves the gzip stream.
+    if path.suffix.lower() == ".gz" or data.startswith(b"\x1f\x8b"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
