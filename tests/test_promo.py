@@ -46,6 +46,12 @@ def _removed(*items: str | tuple[str, str]) -> dict[str, str]:
         "Síguenos en Instagram y Facebook.",
         "Receba em seu e-mail as principais notícias do dia.",
         "Iscriviti alla nostra newsletter.",
+        "Volg ons op Facebook en Instagram.",
+        "Schrijf je in voor onze dagelijkse nieuwsbrief.",
+        "Obserwuj nas na Facebooku i Twitterze.",
+        "Zapisz się do naszego newslettera.",
+        "Подписывайтесь на наш канал в Telegram.",
+        "Читайте нас в Дзене и ВКонтакте.",
     ],
 )
 def test_call_to_action_at_the_end_is_removed(line: str) -> None:
@@ -64,6 +70,9 @@ def test_call_to_action_at_the_end_is_removed(line: str) -> None:
         "Follow the money, the senator said, and you will find the answer.",
         "Readers who follow him on Twitter know his views on the matter well.",
         "Abbonati e ricavi crescono per il terzo trimestre consecutivo.",
+        "Volg het geld, zei de senator, en je vindt het antwoord.",
+        "Subskrybuje ją już ponad dwa miliony osób, podała firma.",
+        "Подписчики канала за год выросли вдвое, сообщила компания.",
     ],
 )
 def test_prose_that_mentions_a_channel_is_kept(line: str) -> None:

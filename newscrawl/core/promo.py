@@ -10,7 +10,8 @@ has nothing to be compared with, so here such text is recognised by what it says
   on Twitter", "Subscribe to our newsletter", "Click here to get the app", "Write to <name>
   at <address>". Both halves are needed, so article prose that merely mentions a newsletter,
   or begins "Like it or not", is no call to action. The lexicon covers English, German,
-  French, Spanish, Portuguese and Italian; any other language just keeps such lines.
+  French, Spanish, Portuguese, Italian, Dutch, Polish and Russian; any other language just
+  keeps such lines.
 - **Tail and head runs:** from the end of the text backwards, calls to action together with
   what can only be the page's furniture there: a heading with nothing of the article after it,
   a label of up to three words ("Comments", "Tags", "Explore further"), a comment policy, a
@@ -125,6 +126,30 @@ _CTA_PATTERNS = [
     r"clicca\s+qui\b",
     r"condividi\s+quest",
     r"ricevi\b[^.!?]{0,60}?newsletter",
+    # Dutch
+    rf"volg\s+(?:ons|[^.!?]{{1,60}}?\s+op\s+{_SOCIAL})",
+    r"abonneer\s+(?:je|u)\b",
+    r"(?:schrijf|meld)\s+(?:je|u)\s+(?:nu\s+|hier\s+)?(?:in|aan)\b[^.!?]{0,60}?nieuwsbrief",
+    r"download\s+(?:de|onze)\b[^.!?]{0,40}?\bapp\b",
+    r"klik\s+hier\b",
+    r"deel\s+dit\s+(?:artikel|bericht|verhaal)",
+    r"ontvang\b[^.!?]{0,60}?(?:nieuwsbrief|inbox|mailbox)",
+    # Polish
+    r"(?:obserwuj|śledź|polub)\s+nas\b",
+    r"zapisz\s+się\b[^.!?]{0,60}?(?:newslett|biuletyn)",
+    r"(?:subskrybuj|zasubskrybuj)\b",
+    r"pobierz\s+(?:naszą\s+)?aplikacj",
+    r"kliknij\s+(?:tutaj|tu)\b",
+    r"udostępnij\s+(?:ten\s+artykuł|ten\s+tekst|ten\s+wpis)",
+    # Russian
+    r"подпи(?:сывайтесь|шитесь|сывайся|шись)\s+на\s+(?:наш|нашу|нас|канал|рассылку|новости|"
+    r"telegram|телеграм)",
+    r"(?:читайте|смотрите)\s+нас\s+в\b",
+    r"следите\s+за\s+нами\b",
+    r"присоединяйтесь\s+к\s+нам\b",
+    r"(?:скачайте|установите)\s+(?:наше\s+)?приложение",
+    r"нажмите\s+(?:здесь|сюда)\b",
+    r"поделитесь\s+(?:этой\s+)?(?:статьей|статьёй|новостью|публикацией)",
 ]
 # Bullets, arrows and emoji may lead a call to action; a quotation mark leads someone's words.
 _LEAD = r"[^\w\"'\u2018-\u201f\u00ab\u00bb\u2039\u203a(\[]{0,3}"
@@ -135,7 +160,9 @@ _COMMENT_PROMPT = re.compile(
     _LEAD + r"(?:(?:leave|post|add|write)\s+a\s+comment|tell\s+us\s+what\s+you\s+think"
     r"|join\s+the\s+(?:discussion|conversation)|what\s+do\s+you\s+think\s*\?"
     r"|kommentieren\s+sie|laissez\s+un\s+commentaire|deja\s+(?:un|tu)\s+comentario"
-    r"|deixe\s+(?:um|seu)\s+coment[aá]rio|lascia\s+un\s+commento)",
+    r"|deixe\s+(?:um|seu)\s+coment[aá]rio|lascia\s+un\s+commento"
+    r"|laat\s+een\s+reactie\s+achter|(?:zostaw|dodaj)\s+komentarz"
+    r"|(?:оставьте|напишите)\s+(?:свой\s+)?комментари)",
     re.IGNORECASE,
 )
 
