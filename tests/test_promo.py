@@ -195,6 +195,9 @@ def test_extract_page_removes_a_one_off_pages_promos_and_lists_them() -> None:
         "Este contenido es exclusivo para suscriptores.",
         "Para continuar lendo, assine o jornal.",
         "Contenuto riservato agli abbonati.",
+        "Dit artikel is alleen beschikbaar voor abonnees.",
+        "Ten artykuł jest dostępny tylko dla subskrybentów.",
+        "Этот материал доступен только подписчикам.",
     ],
 )
 def test_paywall_notice_is_removed_wherever_it_stands(notice: str) -> None:
@@ -207,6 +210,8 @@ def test_paywall_notice_is_removed_wherever_it_stands(notice: str) -> None:
         "He urged parents to continue reading to their children over the summer holidays.",
         "Il vous reste 5 % de batterie, prévient le téléphone, et la journée commence à peine.",
         "Para continuar leyendo el informe, los diputados pidieron una sesión extraordinaria.",
+        "De club heeft nu ruim tienduizend leden en wil verder groeien, zei de voorzitter.",
+        "Подписчики получили доступ к архиву ещё в прошлом году, сообщила редакция.",
     ],
 )
 def test_prose_about_reading_on_is_no_paywall(line: str) -> None:

@@ -190,13 +190,23 @@ _PAYWALL = re.compile(
     r"|para\s+(?:seguir|continuar)\s+(?:leyendo|lendo)[^.!?]{0,40}?(?:suscr|assin|registr|cadastr)"
     r"|ya\s+eres\s+suscriptor"
     r"|j[áa]\s+[ée]\s+assinante"
-    r"|riservat[oa]\s+agli\s+abbonati|per\s+continuare\s+a\s+leggere[^.!?]{0,40}?(?:abbon|registr|accedi)|sei\s+già\s+abbonato",
+    r"|riservat[oa]\s+agli\s+abbonati|per\s+continuare\s+a\s+leggere[^.!?]{0,40}?(?:abbon|registr|accedi)|sei\s+già\s+abbonato"
+    r"|(?:alleen|exclusief)\s+(?:beschikbaar\s+)?voor\s+(?:abonnees|leden)"
+    r"|(?:lees|verder\s+lezen)\s+(?:verder\s+)?met\s+(?:een\s+)?(?:abonnement|\w+\s*(?:plus|premium))"
+    r"|word\s+abonnee\s+om\b|al\s+(?:een\s+)?abonnee\s*\?"
+    r"|dostępn[ya]\s+(?:tylko|wyłącznie)\s+dla\s+(?:subskrybentów|prenumeratorów|abonentów)"
+    r"|aby\s+czytać\s+dalej[^.!?]{0,40}?(?:subskrypcj|prenumerat|zaloguj|wykup)"
+    r"|masz\s+już\s+(?:subskrypcję|prenumeratę|konto)\s*\?"
+    r"|доступ(?:ен|на|но)\s+только\s+(?:для\s+)?подписчик"
+    r"|чтобы\s+(?:продолжить\s+чтение|читать\s+дальше)[^.!?]{0,40}?(?:подпис|войдите|зарегистр)"
+    r"|уже\s+(?:есть\s+подписка|подписаны)\s*\?",
     re.IGNORECASE,
 )
 # Every notice has one of these: a quick test before the long expression.
 _PAYWALL_HINT = re.compile(
     r"subscri|abonn|assina|suscri|member|regist|sign\s+in|log\s*in|reading|reached|lesen|réserv"
-    r"|reste|exclusiv|leyendo|lendo|leggere|riservat|account"
+    r"|reste|exclusiv|leyendo|lendo|leggere|riservat|account|leden|lees|lezen|subskryb|prenumer"
+    r"|abonent|czytać|subskrypcj|подпис"
 )  # on case-folded text: far quicker than IGNORECASE
 _COPYRIGHT = re.compile(
     r"^\W{0,3}(?:copyright\b|©|ⓒ|\(c\)\s*\d{4})|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten"
