@@ -590,8 +590,16 @@ def _target_key(href: str | None, base: SplitResult, site: str) -> int | None:
             target = urljoin(base.geturl(), href)
         except ValueError:
             return None
+    target_site, key = _site_and_target_key(target)
+    return key if target_site == site else None
+
+
+@lru_cache(maxsize=8192)
+def _site_and_target_key(target: str) -> tuple[str, int]:
+    """(site, key) of an absolute link target: a site's navigation and teasers link to the
+    same pages from each of its pages, so most targets were keyed before."""
     target_site, key = link_site_and_key(target)
-    return segment_key(key) if target_site == site else None
+    return target_site, segment_key(key)
 
 
 def _br_parts(el: HtmlElement) -> list[str]:
