@@ -74,6 +74,22 @@ def test_script_built_page_without_declared_text_needs_javascript() -> None:
     assert page.error == "needs_javascript"
 
 
+def test_a_gallery_with_scripts_is_no_shell() -> None:
+    """Pictures with short captions and a script or two: little text, but nothing on it
+    waits for JavaScript; it is a page that is no article."""
+    figures = "".join(
+        f'<figure><img src="/img/{i}.jpg" alt=""><figcaption>Photo {i}</figcaption></figure>'
+        for i in range(6)
+    )
+    html = (
+        "<html><head><script>window.ads = [];</script></head><body><h1>In pictures</h1>"
+        f"{figures}<script src='/gallery.js'></script></body></html>"
+    )
+    page = extract_page(html, "https://news.example.com/gallery/harbour-in-pictures")
+    assert page.page_type != "article" and page.error != "needs_javascript"
+    assert extract_page(html.replace("<img", "<span"), URL).error == "needs_javascript"
+
+
 def test_short_page_without_scripts_is_no_shell() -> None:
     html = "<html><body><h1>Gone</h1><p>This page has moved.</p></body></html>"
     page = extract_page(html, URL)

@@ -124,6 +124,9 @@ DECLARED_TEXT_SHARE = 0.25
 # A page with less visible text than this that has scripts is an application shell: its
 # content needs JavaScript, which a crawler does not run. Dropped as `needs_javascript`.
 SHELL_MAX_CHARS = 200
+# ...unless it shows pictures or players: a gallery or a video page says little in words, and
+# is no article, but nothing on it waits for scripts.
+SHELL_MAX_MEDIA = 2
 
 # trafilatura's parser options, with one change: lxml.html's default parser picks each
 # element's Python class in a Python callback (forms and inputs get classes of their own),
@@ -268,11 +271,26 @@ def _extract_one(
         article_tags=census.article_tags,
         internal_link_chars=census.internal_link_chars,
     )
-    if page.page_type != "article" and census.chars < SHELL_MAX_CHARS and scripts:
+    if (
+        page.page_type != "article"
+        and census.chars < SHELL_MAX_CHARS
+        and scripts
+        and _media_count(tree) <= SHELL_MAX_MEDIA
+    ):
         page.error = "needs_javascript"
     elif not blocks:
         page.error = "extraction_empty"
     return page
+
+
+def _media_count(tree: HtmlElement, enough: int = SHELL_MAX_MEDIA + 1) -> int:
+    """Pictures, videos and embedded players on the page, counted up to `enough`."""
+    count = 0
+    for _ in tree.iter("img", "picture", "video", "iframe", "embed", "object"):
+        count += 1
+        if count >= enough:
+            break
+    return count
 
 
 def _load_tree(html: str | bytes, data: bytes | None = None) -> HtmlElement | None:
