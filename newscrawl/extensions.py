@@ -105,6 +105,7 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         "requests": stats.get("downloader/request_count", 0),
         "pages_fetched": stats.get("downloader/response_count", 0),
         "html_pages": stats.get("newscrawl/spider/pages", 0),
+        "pages_cut_short": stats.get("newscrawl/spider/cut_short", 0),
         "pages_cleaned": stats.get("newscrawl/clean/pages", 0),
         "articles_written": stats.get("newscrawl/writer/written", 0),
         # The whole file's count: what a resumed run (same output) found there, plus its own.

@@ -370,6 +370,51 @@ def test_a_robots_txt_forbidding_everything_is_named_as_such(
     assert "robots.txt forbids these pages" in err and "refused" not in err
 
 
+def test_a_page_cut_short_by_a_wrong_content_length_is_kept_and_named(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A server declaring half the page's length: the client reads no further, so the page
+    stops mid-text. Its record holds what arrived; the summary and the log say so."""
+    import socket
+
+    story = b"".join(
+        b"<p>Paragraph %d of the story about the harbour and its ferries, told at length.</p>" % i
+        for i in range(40)
+    )
+    body = b"<html><head><title>Ferries</title></head><body><article>%s</article></body></html>"
+    page = body % story
+
+    def serve(listener: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                request = conn.recv(65536)
+                if b"/robots.txt" in request.split(b"\r\n", 1)[0]:
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                    continue
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
+                conn.sendall(head % (len(page) // 2) + b"Connection: close\r\n\r\n" + page)
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        threading.Thread(target=serve, args=(listener,), daemon=True).start()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/2024/05/ferries.html"
+        out = tmp_path / "o.jsonl"
+        argv = ["crawl", url, "--no-follow", "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]
+        assert main(argv) == 0
+    captured = capfd.readouterr()
+    assert "pages cut short: 1" in captured.out
+    assert "ends mid-text" in captured.err
+    (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert record["text"].startswith("Paragraph 0 ") and "Paragraph 39 " not in record["text"]
+    stats = json.loads((tmp_path / "o.stats.json").read_text("utf-8"))
+    assert stats["summary"]["pages_cut_short"] == 1
+
+
 def test_inspect_shows_the_last_record_and_rejects_files_that_are_not_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -390,6 +390,11 @@ def print_outcome(outcome: CrawlOutcome) -> None:
                 )
         if s.get("errors"):
             print("errors:  " + ", ".join(f"{k}={v}" for k, v in s["errors"].items()))
+        if s.get("pages_cut_short"):
+            print(
+                f"pages cut short: {s['pages_cut_short']} (they end mid-text: the server sent "
+                "less than the page; their records hold what arrived, see the log)"
+            )
         if s.get("skipped"):
             print("skipped: " + ", ".join(f"{k}={v}" for k, v in s["skipped"].items()))
         print(

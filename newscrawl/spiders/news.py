@@ -155,6 +155,7 @@ class NewsSpider(scrapy.Spider):
             return
         encoding = _encoding(response)
         stats.inc_value("newscrawl/spider/pages")
+        self._check_ending(response)
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
         article_key, number = part_of(response.url)
@@ -210,6 +211,7 @@ class NewsSpider(scrapy.Spider):
         # A part redirected elsewhere (often back to the first page) is no part: the end.
         if isinstance(response, HtmlResponse) and is_next_part(last, response.url):
             encoding = _encoding(response)
+            self._check_ending(response)
             page.parts.append((response.url, response.body, encoding))
             self.crawler.stats.inc_value("newscrawl/spider/article_parts")
             following = rel_links(response.body, response.url).get("next", "")
@@ -227,6 +229,20 @@ class NewsSpider(scrapy.Spider):
         """A further page could not be fetched: the article goes on with the pages it has."""
         self.on_error(failure)
         yield failure.request.meta["newscrawl_article"]  # type: ignore[attr-defined]
+
+    def _check_ending(self, response: Response) -> None:
+        """Warn about a page that stops mid-text: HTML ends with a tag, and a page that does
+        not was cut short, most often by a server declaring a Content-Length shorter than
+        the page (the client reads no further). Its record holds what arrived."""
+        if response.body.rstrip(b" \t\r\n\x00")[-1:] not in (b">", b""):
+            self.crawler.stats.inc_value("newscrawl/spider/cut_short")
+            self.logger.warning(
+                "%s ends mid-text (%d bytes, Content-Length %s): the server sent less than "
+                "the page, or declared less; its record holds what arrived",
+                response.url,
+                len(response.body),
+                (response.headers.get("Content-Length") or b"none").decode("latin-1"),
+            )
 
     def _part_request(self, url: str, page: RawPage) -> scrapy.Request:
         # Not filtered: the page may also be queued as a link or a sitemap entry, where it is
