@@ -234,7 +234,7 @@ class NewsSpider(scrapy.Spider):
         """Warn about a page that stops mid-text: HTML ends with a tag, and a page that does
         not was cut short, most often by a server declaring a Content-Length shorter than
         the page (the client reads no further). Its record holds what arrived."""
-        if response.body.rstrip(b" \t\r\n\x00")[-1:] not in (b">", b""):
+        if response.body[-256:].rstrip(b" \t\r\n\x00")[-1:] not in (b">", b""):
             self.crawler.stats.inc_value("newscrawl/spider/cut_short")
             self.logger.warning(
                 "%s ends mid-text (%d bytes, Content-Length %s): the server sent less than "
