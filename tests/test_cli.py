@@ -278,6 +278,18 @@ def test_crawl_of_a_dead_server_fails_with_the_reason_and_no_traceback(
     assert "Connection was refused" in err and "Traceback" not in err
 
 
+class _Quiet(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _crawl_that_fails(tmp_path: Path, handler: type[BaseHTTPRequestHandler]) -> None:
+    """Crawl a loopback site served by `handler`, which must fetch no HTML page."""
+    with _loopback(handler) as url:
+        out = tmp_path / "o.jsonl"
+        assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
+
+
 @contextmanager
 def _loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A server on 127.0.0.1 answering with `handler`; yields its root URL."""
@@ -293,7 +305,7 @@ def _loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 def _crawl_redirected_start(tmp_path: Path, target_path: str) -> None:
     """Crawl a start page on 127.0.0.1 that redirects to `target_path` on localhost."""
 
-    class Redirect(BaseHTTPRequestHandler):
+    class Redirect(_Quiet):
         def do_GET(self) -> None:
             port = self.server.server_address[1]
             self.send_response(404 if self.path == "/robots.txt" else 301)
@@ -301,12 +313,7 @@ def _crawl_redirected_start(tmp_path: Path, target_path: str) -> None:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    with _loopback(Redirect) as url:
-        out = tmp_path / "o.jsonl"
-        assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
+    _crawl_that_fails(tmp_path, Redirect)
 
 
 def test_a_start_page_redirecting_to_another_host_says_to_allow_it(
@@ -333,7 +340,7 @@ def test_a_redirect_to_a_consent_page_is_named_as_such(
 def _crawl_answering(tmp_path: Path, robots: bytes, status: int) -> None:
     """Crawl a loopback site whose robots.txt is `robots` and whose pages answer `status`."""
 
-    class Site(BaseHTTPRequestHandler):
+    class Site(_Quiet):
         def do_GET(self) -> None:
             robots_txt = self.path == "/robots.txt"
             body = robots if robots_txt else b"<html><body><p>Access denied</p></body></html>"
@@ -343,12 +350,7 @@ def _crawl_answering(tmp_path: Path, robots: bytes, status: int) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    with _loopback(Site) as url:
-        out = tmp_path / "o.jsonl"
-        assert main(["crawl", url, "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]) == 1
+    _crawl_that_fails(tmp_path, Site)
 
 
 def test_a_site_refusing_the_crawler_is_named_as_such(

@@ -83,6 +83,14 @@ def _part_url(path: str, n: int) -> str:
     return path if n == 1 else f"{path}{n}/"
 
 
+def _write_sitemap(site: Path, url: str) -> None:
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{url}</loc></url></urlset>",
+        "utf-8",
+    )
+
+
 def _part(n: int, last: int, path: str, *, next_link: bool = True) -> str:
     head = "<title>The long read on ferries</title>"
     if n > 1:
@@ -139,11 +147,7 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     )
     with serve(site) as server:
         base = server.url("/").rstrip("/")
-        (site / "sitemap.xml").write_text(
-            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<url><loc>{base}{_part_url(path, 2)}</loc></url></urlset>",
-            "utf-8",
-        )
+        _write_sitemap(site, f"{base}{_part_url(path, 2)}")
         run = run_crawl(tmp_path, {"start_urls": f"{base}/", "sitemap_urls": f"{base}/sitemap.xml"})
     assert run.returncode == 0, run.log[-2000:]
     by_path = {urlsplit(r["url"]).path: r for r in run.records}
@@ -193,11 +197,7 @@ def test_page_two_met_first_is_joined_to_a_first_page_that_named_no_next(tmp_pat
     _write_two_parts_without_rel_next(site, path)
     with serve(site) as server:
         base = server.url("/").rstrip("/")
-        (site / "sitemap.xml").write_text(
-            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<url><loc>{base}{_part_url(path, 2)}</loc></url></urlset>",
-            "utf-8",
-        )
+        _write_sitemap(site, f"{base}{_part_url(path, 2)}")
         run = run_crawl(tmp_path, {"sitemap_urls": f"{base}/sitemap.xml", "follow_links": "no"})
     assert run.returncode == 0, run.log[-2000:]
     assert [r["text"].split("\n\n") for r in run.records] == [
