@@ -101,6 +101,7 @@ def test_labels_before_names_are_not_part_of_them() -> None:
     assert _authors("By: Jane Roe") == ["Jane Roe"]
     assert _authors("Text: Jane Roe, Photos: John Doe") == ["Jane Roe"]  # took pictures only
     assert _authors("Autor: Hans Müller") == ["Hans Müller"]
+    assert _authors("Jane Roe: Washington") != ["Washington"]  # a name is no label
 
 
 def test_a_second_link_to_the_authors_page_is_not_part_of_the_name() -> None:

@@ -52,7 +52,8 @@ _CREDENTIAL = re.compile(
 _DOMAIN_NAME = re.compile(r"\w\.(?:com|org|net|info|co|news|io|uk|de|fr|in|us|ca|au)\b", re.I)
 # A label before a name ("Text: Jane Roe", "Текст: ...", "Autor: ..."): the name follows it,
 # unless the label credits a picture ("Photo: ...", "Фото: ..."): that name wrote nothing.
-_LABEL_PREFIX = re.compile(r"^([^\W\d_]{2,20}(?: [^\W\d_]{2,20})?)\s*:\s+(?=\S)")
+# (One word: "Jane Roe: Washington" is a name and a place, not a label and a name.)
+_LABEL_PREFIX = re.compile(r"^([^\W\d_]{2,20})\s*:\s+(?=\S)")
 _PICTURE_CREDIT = re.compile(
     r"^(?:photos?|fotos?|фото|illustrations?|illustrationen|ilustraci[oó]n|video|bild|bilder|"
     r"images?|imagens?|imagen|graphics?|grafik|infografik|infographic|camera|kamera)$",
