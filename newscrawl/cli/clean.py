@@ -52,6 +52,8 @@ _SAVED_FROM = re.compile(
     rb"""|<!--\s*Page saved with SingleFile\s+url:\s*(https?://\S+)""",
     re.IGNORECASE,
 )
+# A saved page's address is looked for in its first bytes (comments, <head>).
+HEAD_BYTES = 200_000
 # Pages in flight per worker process: enough to keep every core busy, few enough that the
 # raw HTML held in memory stays small.
 WINDOW_PER_WORKER = 4
@@ -160,7 +162,7 @@ def _read_page(path: Path) -> tuple[str, str | bytes] | None:
             return None
     if path.name.lower().endswith(ARCHIVE_SUFFIXES):
         return _archived_page(path, data)
-    return _page_url(path, data[:200_000]), data
+    return _page_url(path, data[:HEAD_BYTES]), data
 
 
 def _archived_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
@@ -180,7 +182,7 @@ def _archived_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
                 page = body.decode(charset, "replace")
         url = str(archive.get("Snapshot-Content-Location") or part.get("Content-Location") or "")
         if not url.startswith(("http://", "https://")):
-            url = _page_url(path, body[:200_000])
+            url = _page_url(path, body[:HEAD_BYTES])
         return url, page
     print(f"skipping {path}: a web archive without an HTML page", file=sys.stderr)
     return None

@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
@@ -275,7 +276,7 @@ def _extract_one(
         page.page_type != "article"
         and census.chars < SHELL_MAX_CHARS
         and scripts
-        and _media_count(tree) <= SHELL_MAX_MEDIA
+        and not _shows_media(tree)
     ):
         page.error = "needs_javascript"
     elif not blocks:
@@ -283,14 +284,10 @@ def _extract_one(
     return page
 
 
-def _media_count(tree: HtmlElement, enough: int = SHELL_MAX_MEDIA + 1) -> int:
-    """Pictures, videos and embedded players on the page, counted up to `enough`."""
-    count = 0
-    for _ in tree.iter("img", "picture", "video", "iframe", "embed", "object"):
-        count += 1
-        if count >= enough:
-            break
-    return count
+def _shows_media(tree: HtmlElement) -> bool:
+    """Whether the page has more than SHELL_MAX_MEDIA pictures, videos or embedded players."""
+    media = tree.iter("img", "picture", "video", "iframe", "embed", "object")
+    return next(islice(media, SHELL_MAX_MEDIA, None), None) is not None
 
 
 def _load_tree(html: str | bytes, data: bytes | None = None) -> HtmlElement | None:

@@ -14,6 +14,7 @@ not a page: `p` is not a page parameter.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["MAX_PARTS", "first_part", "is_next_part", "part_of"]
@@ -38,8 +39,11 @@ def first_part(url: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+@lru_cache(maxsize=1024)
 def part_of(url: str) -> tuple[str, int]:
-    """(the article's URL without its page token, the page number: 1 when it has none)."""
+    """(the article's URL without its page token, the page number: 1 when it has none).
+
+    Cached: the spider asks it of the same URL several times for each page it parses."""
     parts = urlsplit(url)
     number = 1
     query = []

@@ -78,7 +78,9 @@ def build_record(
         "authors": list(page.authors),
         "published": page.published,
         "modified": page.modified,
-        "language": _language(text, page.language),
+        # Decided on the text the record keeps (the site's template removed), not during
+        # extraction; too little text leaves the declared language as it is.
+        "language": language_of(text, page.language),
         "description": page.description,
         "tags": list(page.tags),
         "image": page.image,
@@ -90,17 +92,6 @@ def build_record(
     if removed is not None:
         record["removed"] = removed
     return record
-
-
-def _language(text: str, declared: str | None) -> str | None:
-    """The record's language: declared and checked against the text, or detected.
-
-    Decided here, on the text the record keeps (after the site's template is removed), rather
-    than during extraction.
-    """
-    if not text:
-        return declared
-    return language_of(text, declared)
 
 
 @cache
