@@ -9,7 +9,7 @@ import pytest
 from conftest import run_crawl
 
 from newscrawl.core.extract import extract_page
-from newscrawl.core.pagination import first_part, is_next_part, part_of
+from newscrawl.core.pagination import first_part, is_next_part, linked_part, part_of
 from newscrawl.demo import serve
 from newscrawl.spiders.links import rel_links
 
@@ -57,6 +57,24 @@ def test_part_of_reads_the_page_number() -> None:
     assert part_of(f"{BASE}/story") == (f"{BASE}/story", 1)
 
 
+def test_linked_part_finds_the_pager_link_to_the_next_or_previous_page() -> None:
+    url = f"{BASE}/2024/05/long-read-on-ferries/2/"
+    links = [
+        f"{BASE}/",
+        f"{BASE}/2024/05/long-read-on-ferries-part-two/",  # another article: same stem
+        f"{BASE}/2024/05/long-read-on-ferries/",
+        f"{BASE}/2024/05/long-read-on-ferries/4/",  # a gap is no next page
+        f"{BASE}/2024/05/long-read-on-ferries/3/",
+    ]
+    assert linked_part(url, links) == f"{BASE}/2024/05/long-read-on-ferries/3/"
+    assert linked_part(url, links, previous=True) == f"{BASE}/2024/05/long-read-on-ferries/"
+    assert linked_part(f"{BASE}/2024/05/long-read-on-ferries/", links, previous=True) == ""
+    assert linked_part(f"{BASE}/2024/05/other-story/", links) == ""
+    query = [f"{BASE}/story.php?id=7&page=1", f"{BASE}/story.php?id=8&page=3"]
+    assert linked_part(f"{BASE}/story.php?id=7&page=2", query, previous=True) == query[0]
+    assert linked_part(f"{BASE}/story.php?id=7&page=2", query) == ""
+
+
 def test_rel_links_reads_the_head_only() -> None:
     body = (
         b"<html><head><link rel='prev' href='/a?page=1'><link href=\"/a?page=3\" rel=\"next\">"
@@ -91,17 +109,22 @@ def _write_sitemap(site: Path, url: str) -> None:
     )
 
 
-def _part(n: int, last: int, path: str, *, next_link: bool = True) -> str:
+def _part(
+    n: int, last: int, path: str, *, next_link: bool = True, rel: bool = True, pager: bool = True
+) -> str:
+    """Page n of `last` of the article at `path`; without `rel`, only the pager in the body
+    names the other pages, and without `pager` nothing in the body does."""
     head = "<title>The long read on ferries</title>"
-    if n > 1:
+    if n > 1 and rel:
         head += f'<link rel="prev" href="{_part_url(path, n - 1)}">'
-    if n < last and next_link:
+    if n < last and next_link and rel:
         head += f'<link rel="next" href="{_part_url(path, n + 1)}">'
     paragraphs = "".join(f"<p>{PARAGRAPH.format(n=f'{n}.{i}')}</p>" for i in range(3))
-    pager = "".join(f'<a href="{_part_url(path, k)}">{k}</a> ' for k in range(1, last + 1))
+    pages = range(1, last + 1) if pager else ()
+    pager_links = "".join(f'<a href="{_part_url(path, k)}">{k}</a> ' for k in pages)
     return f"""<html lang="en"><head>{head}</head><body><nav><a href="/">Home</a></nav>
     <article><h1>The long read on ferries</h1>{paragraphs}</article>
-    <div class="pager">{pager}</div></body></html>"""
+    <div class="pager">{pager_links}</div></body></html>"""
 
 
 def test_extract_page_joins_parts_in_order_without_their_headlines() -> None:
@@ -114,6 +137,59 @@ def test_extract_page_joins_parts_in_order_without_their_headlines() -> None:
     # The audit trail covers every part: a headline removed on each.
     assert [rule for _, _, rule in page.local_removed].count("headline") == 3
     assert len(page.block_positions()) == len(page.blocks)
+
+
+def test_a_part_that_repeats_earlier_pages_adds_only_its_new_paragraphs() -> None:
+    """Some pagers show the whole article again on every page (above its comments), or
+    repeat an intro: a paragraph met on an earlier page is not written twice."""
+    path = "/2024/05/long-read-on-ferries/"
+    repeat = _part(2, 3, path).replace(
+        "<article><h1>The long read on ferries</h1>",
+        f"<article><h1>The long read on ferries</h1><p>{PARAGRAPH.format(n='1.0')}</p>",
+    )
+    parts = [
+        (f"{BASE}{path}2/", repeat, None),
+        (f"{BASE}{path}3/", _part(1, 3, path), None),  # page 1 again: nothing new
+    ]
+    page = extract_page(_part(1, 3, path), f"{BASE}{path}", parts=parts)
+    texts = [block.text for block in page.blocks]
+    assert texts == [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)]
+    assert page.parts_joined == 1
+    assert [(text, rule) for _, text, rule in page.local_removed if rule == "repeated_part"] == [
+        (PARAGRAPH.format(n="1.0"), "repeated_part")
+    ]
+    assert len(page.block_positions()) == len(page.blocks)
+
+
+def test_crawl_joins_the_pages_a_body_pager_names_without_rel_markup(tmp_path: Path) -> None:
+    """No page says rel=next or rel=prev (many sites dropped them when Google stopped
+    reading them); the pager's links in the body still make one record of three pages."""
+    site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
+    _write_parts(site, path, 3, rel=False)
+    (site / "index.html").write_text(f"<html><body><a href='{path}'>Long read</a></body></html>")
+    with serve(site) as server:
+        run = run_crawl(tmp_path, {"start_urls": server.url("/")})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["text"].split("\n\n") for r in run.records] == [
+        [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2, 3) for i in range(3)]
+    ]
+    assert run.stats["stats"]["newscrawl/spider/article_parts"] == 2
+
+
+def test_a_body_pager_page_met_first_waits_for_its_first_page(tmp_path: Path) -> None:
+    """Page 2 comes first, from the sitemap, and only its pager links back to page 1: it is
+    fetched as page 1's part, not written as an article of its own."""
+    site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
+    _write_parts(site, path, 2, rel=False)
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        _write_sitemap(site, f"{base}{_part_url(path, 2)}")
+        run = run_crawl(tmp_path, {"sitemap_urls": f"{base}/sitemap.xml", "follow_links": "no"})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["text"].split("\n\n") for r in run.records] == [
+        [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)]
+    ]
+    assert run.stats["summary"]["skipped"]["article_part"] == 1
 
 
 def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path: Path) -> None:
@@ -166,20 +242,29 @@ def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path:
     )
 
 
-def _write_two_parts_without_rel_next(site: Path, path: str) -> None:
-    """An article in two pages whose page 2 says rel=prev but whose page 1 names no next."""
-    for n in (1, 2):
+def _write_parts(site: Path, path: str, last: int, **markup: bool) -> None:
+    """The `last` pages of the article at `path`, with `_part`'s markup options."""
+    for n in range(1, last + 1):
         folder = site / _part_url(path, n).strip("/")
         folder.mkdir(parents=True)
-        (folder / "index.html").write_text(_part(n, 2, path, next_link=False), "utf-8")
+        (folder / "index.html").write_text(_part(n, last, path, **markup), "utf-8")
+
+
+def _write_two_parts_without_rel_next(site: Path, path: str, *, pager: bool = True) -> None:
+    """An article in two pages whose page 2 says rel=prev but whose page 1 names no next."""
+    _write_parts(site, path, 2, next_link=False, pager=pager)
 
 
 def test_page_two_after_a_first_page_that_named_no_next_keeps_its_text(tmp_path: Path) -> None:
-    """Page 1 is fetched first and goes on alone; its pager links to page 2, which says
-    rel=prev: skipping it as a part would lose its text, so it is a page of its own."""
+    """Page 1 is fetched first and goes on alone (nothing on it names page 2); page 2, linked
+    from elsewhere, says rel=prev: skipping it as a part would lose its text, so it is a page
+    of its own."""
     site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
-    _write_two_parts_without_rel_next(site, path)
-    (site / "index.html").write_text(f"<html><body><a href='{path}'>Long read</a></body></html>")
+    _write_two_parts_without_rel_next(site, path, pager=False)
+    (site / "index.html").write_text(
+        f"<html><body><a href='{path}'>Long read</a> <a href='/more.html'>More</a></body></html>"
+    )
+    (site / "more.html").write_text(f"<html><body><a href='{path}2/'>Part 2</a></body></html>")
     with serve(site) as server:
         run = run_crawl(tmp_path, {"start_urls": server.url("/")})
     assert run.returncode == 0, run.log[-2000:]

@@ -168,17 +168,26 @@ def extract_page(
     `parts` are the article's further pages, (url, html, encoding) each, for an article split
     over several: each is extracted as a page (its repeated headline and promotions go), and
     its blocks follow the first page's. Metadata, page type and template evidence are the
-    first page's. A part that gives nothing is left out.
+    first page's. A block met on an earlier page (a pager whose every page shows the article
+    again above its comments, an intro repeated on each page) is removed as `repeated_part`;
+    a part that gives nothing new is left out.
     """
     page = _extract_one(html, url, fetched_at, encoding)
+    seen = {block.key for block in page.blocks}
     for part_url, part_html, part_encoding in () if page.error else parts:
         part = _extract_one(part_html, part_url, fetched_at, part_encoding)
-        if part.error or not part.blocks:
+        if part.error or not any(block.key not in seen for block in part.blocks):
             continue
         # Part blocks continue the first page's sequence, audit positions included.
         offset = len(page.blocks) + len(page.local_removed)
-        page.local_removed += [(i + offset, text, rule) for i, text, rule in part.local_removed]
-        page.blocks += part.blocks
+        removed = [(i + offset, text, rule) for i, text, rule in part.local_removed]
+        for position, block in zip(part.block_positions(), part.blocks, strict=True):
+            if block.key in seen:
+                removed.append((position + offset, block.text, "repeated_part"))
+            else:
+                seen.add(block.key)
+                page.blocks.append(block)
+        page.local_removed += sorted(removed)
         page.parts_joined += 1
     return page
 

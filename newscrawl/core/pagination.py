@@ -5,6 +5,10 @@ A long read, a review or a gallery story may come as `story?page=2`, `story/page
 of an article one after another and extraction joins them into one record; a part reached
 on its own (from a sitemap or a link) is not an article of its own.
 
+Where the head names no next or previous page (Google stopped reading rel="next" in 2019,
+and many sites dropped it), the pager in the body does: a link from the page to the URL of
+its next or previous part (`linked_part`).
+
 A page number is read from a query parameter (`page`, `seite`, `pagina`, ...) or a path
 suffix (`/page/2`, `/seite-2`); a bare number appended to the path (`/2/`) counts only after
 a slug, so `/p/13` (post 13) is never part 13 of `/p`. WordPress's `?p=123` is a post id,
@@ -14,10 +18,11 @@ not a page: `p` is not a page parameter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["MAX_PARTS", "first_part", "is_next_part", "part_of"]
+__all__ = ["MAX_PARTS", "first_part", "is_next_part", "linked_part", "part_of"]
 
 MAX_PARTS = 30  # parts of one article joined at most; past it the article is cut
 _PAGE_PARAMS = frozenset(["page", "pg", "paged", "seite", "pagina", "pag", "part", "teil"])
@@ -69,3 +74,19 @@ def is_next_part(url: str, candidate: str) -> bool:
     key, number = part_of(url)
     next_key, next_number = part_of(candidate)
     return key == next_key and next_number == number + 1 and next_number <= MAX_PARTS
+
+
+def linked_part(url: str, links: Iterable[str], *, previous: bool = False) -> str:
+    """The one of `links` that is the next part of the article `url` is a page of (with
+    `previous`: the part before it), or "" when none is: the pager of a page split over
+    several ("1 2 3 Next"), found among the page's links by URL alone."""
+    key, number = part_of(url)
+    if previous and number == 1:
+        return ""
+    stem = key.split("?", 1)[0]  # every part's URL starts with it: most links end here
+    for link in links:
+        if link.startswith(stem) and (
+            is_next_part(link, url) if previous else is_next_part(url, link)
+        ):
+            return link
+    return ""

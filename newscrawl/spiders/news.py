@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_listing_url
-from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, part_of
+from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, linked_part, part_of
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
@@ -159,6 +159,13 @@ class NewsSpider(scrapy.Spider):
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
         article_key, number = part_of(response.url)
+        more_parts = not following or (number > 1 and not prev)
+        links = self._links(response, encoding, more_parts=more_parts)
+        # A head without rel markup leaves the pager in the body to say which page is a part.
+        if not prev:
+            prev = linked_part(response.url, links, previous=True)
+        if not following:
+            following = linked_part(response.url, links)
         if (
             prev
             and is_next_part(prev, response.url)
@@ -171,7 +178,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newscrawl/spider/skipped/article_part")
             if number == 2:  # for a first page that does not name its next one
                 _room(self._waiting_parts)[hash(article_key)] = response.url
-            yield from self._follow(response, encoding)
+            yield from self._follow(links)
             if self._allowed(prev):
                 yield scrapy.Request(prev, callback=self.parse, errback=self.on_error)
             return
@@ -188,7 +195,7 @@ class NewsSpider(scrapy.Spider):
             _room(self._alone).add(hash(article_key))
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
-        yield from self._follow(response, encoding)
+        yield from self._follow(links)
         page = RawPage(
             url=response.url,
             html=response.body,
@@ -215,11 +222,13 @@ class NewsSpider(scrapy.Spider):
             page.parts.append((response.url, response.body, encoding))
             self.crawler.stats.inc_value("newscrawl/spider/article_parts")
             following = rel_links(response.body, response.url).get("next", "")
+            links = self._links(response, encoding, more_parts=not following)
+            following = following or linked_part(response.url, links)
             more = bool(following) and len(page.parts) + 1 < MAX_PARTS
             more = more and self._allowed(following) and is_next_part(response.url, following)
             if more:
                 self._seen_links.add(following)  # fetched below as a part, not as a page
-            yield from self._follow(response, encoding)
+            yield from self._follow(links)
             if more:
                 yield self._part_request(following, page)
                 return
@@ -256,11 +265,18 @@ class NewsSpider(scrapy.Spider):
             meta={"newscrawl_article": page},
         )
 
-    def _follow(self, response: Response, encoding: str) -> Iterator[scrapy.Request]:
+    def _links(self, response: Response, encoding: str, *, more_parts: bool) -> list[str]:
+        """The page's links: to follow, and (`more_parts`) to find its pager in; a spider that
+        follows no links and knows the page's parts from its head reads none."""
+        if not (self.follow_links or more_parts):
+            return []
+        return body_links(response.body, encoding, response.url)
+
+    def _follow(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the page's links within the allowed domains (none without follow)."""
         if not self.follow_links:
             return
-        for url in body_links(response.body, encoding, response.url):
+        for url in links:
             # Most links of a page (navigation, teasers) were queued from earlier pages;
             # skipping them here saves building requests the dupefilter would drop.
             if url in self._seen_links:
