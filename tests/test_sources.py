@@ -69,6 +69,7 @@ def _one(**table: object) -> dict[str, object]:
         ({"max_articles": "10"}, r"source 'site': key 'max_articles' must be a int"),
         ({"max_articles": True}, r"source 'site': key 'max_articles' must be a int"),
         ({"follow_links": "no"}, r"source 'site': key 'follow_links' must be a bool"),
+        ({"discover": 0}, r"source 'site': key 'discover' must be a bool"),
         ({"sitemap_urls": ["ftp://example.org/s.xml"]}, r"key 'sitemap_urls': not an http"),
         ({"feed_urls": [""]}, r"source 'site': key 'feed_urls' must be a list"),
         ({"settings": {"DOWNLOAD_DELAI": 1}}, r"setting 'DOWNLOAD_DELAI' is not a Scrapy"),
@@ -83,6 +84,13 @@ def _one(**table: object) -> dict[str, object]:
 def test_bad_values_name_source_and_key(table: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_sources(_one(**table))
+
+
+def test_a_source_can_turn_discovery_off() -> None:
+    (source,) = parse_sources(_one(discover=False))
+    assert source.spider_args()["discover"] == "false"
+    (default,) = parse_sources(_one())
+    assert "discover" not in default.spider_args()  # the spider's default: on
 
 
 def test_structural_errors() -> None:

@@ -191,6 +191,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fetch only what sitemaps and feeds list, follow no links",
     )
     parser.add_argument(
+        "--no-discover",
+        action="store_true",
+        help="read no feeds or sitemaps but those given (by default the feeds a start page "
+        "declares and the news sitemaps of its site's robots.txt are read too)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -273,6 +279,8 @@ def run(args: argparse.Namespace) -> int:
         spider_args["max_articles"] = str(args.max_articles)
     if args.no_follow:
         spider_args["follow_links"] = "false"
+    if args.no_discover:
+        spider_args["discover"] = "false"
     if cutoff is not None:
         spider_args["since"] = cutoff.isoformat()
     settings = parse_settings(args.set)

@@ -48,6 +48,7 @@ _SOURCE_KEYS = frozenset(
         "schedule",
         "max_articles",
         "follow_links",
+        "discover",
         "since",
         "enabled",
         "settings",
@@ -79,6 +80,7 @@ class Source:
     allowed_domains: list[str] = field(default_factory=list)
     max_articles: int = 0
     follow_links: bool = True
+    discover: bool = True  # read the feeds and news sitemaps the start pages' sites declare
     since: str = ""  # an age ("2d") or a date, measured when each run starts
     enabled: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
@@ -94,6 +96,8 @@ class Source:
             args["max_articles"] = str(self.max_articles)
         if not self.follow_links:
             args["follow_links"] = "false"
+        if not self.discover:
+            args["discover"] = "false"
         if self.since:
             args["since"] = self.since
         return args
@@ -204,6 +208,7 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
         allowed_domains=domains,
         max_articles=max_articles,
         follow_links=_typed(where, "follow_links", t.get("follow_links", True), bool),
+        discover=_typed(where, "discover", t.get("discover", True), bool),
         since=since,
         enabled=_typed(where, "enabled", t.get("enabled", True), bool),
         settings=dict(settings),

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urljoin
 
 from w3lib.encoding import html_to_unicode
 
-__all__ = ["SKIP_EXTENSIONS", "body_links", "page_links", "rel_links", "url_host"]
+__all__ = [
+    "SKIP_EXTENSIONS",
+    "body_links",
+    "feed_links",
+    "page_links",
+    "rel_links",
+    "url_host",
+]
 
 # One scan finds both anchors and the places where markup is only text: comments and the
 # insides of script, style, template and textarea. An anchor there (a JavaScript string, a
@@ -47,31 +55,60 @@ _REL_ATTR = re.compile(rb"""\srel\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
 _HREF_ATTR = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
-def rel_links(body: bytes, base_url: str) -> dict[str, str]:
-    """The absolute URLs of the head's `<link rel="next">` and `rel="prev"`, by name.
+# Feeds a page declares: <link rel="alternate" type="application/rss+xml" href="...">.
+_FEED_MARK = re.compile(rb"application/(?:rss|atom)\+xml", re.IGNORECASE)
+_TYPE_ATTR = re.compile(rb"""\stype\s*=\s*["']?([^"'>\s]*)""", re.IGNORECASE)
 
-    Most pages have neither: one search over the head for the attribute answers that before
-    any tag is parsed.
-    """
+
+def _head(body: bytes) -> bytes:
     # Up to the body: a stray "</head>" early on (old IE markup) does not end what a browser
     # reads as the head.
     end = body.find(b"<body", 0, HEAD_BYTES)
     if end < 0:
         end = body.find(b"<BODY", 0, HEAD_BYTES)
-    head = body[: end if end > 0 else HEAD_BYTES]
-    if _REL_MARK.search(head) is None:  # one pass (mixed-case markup is rare enough)
-        return {}
-    found: dict[str, str] = {}
+    return body[: end if end > 0 else HEAD_BYTES]
+
+
+def _head_links(head: bytes, base_url: str) -> Iterator[tuple[list[bytes], bytes, str]]:
+    """(rel names, tag, absolute http(s) URL) of each `<link>` in `head` with rel and href."""
     for tag in _LINK_TAG.findall(head):
         rel, href = _REL_ATTR.search(tag), _HREF_ATTR.search(tag)
         if rel is None or href is None:
             continue
         value = next(v for v in href.groups() if v is not None)
         url = urljoin(base_url, html.unescape(value.decode("latin-1")).strip())
-        for name in rel.group(1).lower().split():
-            if name in (b"next", b"prev") and url.startswith(("http://", "https://")):
+        if url.startswith(("http://", "https://")):
+            yield rel.group(1).lower().split(), tag, url
+
+
+def rel_links(body: bytes, base_url: str) -> dict[str, str]:
+    """The absolute URLs of the head's `<link rel="next">` and `rel="prev"`, by name.
+
+    Most pages have neither: one search over the head for the attribute answers that before
+    any tag is parsed.
+    """
+    head = _head(body)
+    if _REL_MARK.search(head) is None:  # one pass (mixed-case markup is rare enough)
+        return {}
+    found: dict[str, str] = {}
+    for names, _, url in _head_links(head, base_url):
+        for name in names:
+            if name in (b"next", b"prev"):
                 found.setdefault(name.decode(), url)
     return found
+
+
+def feed_links(body: bytes, base_url: str) -> list[str]:
+    """The absolute URLs of the RSS and Atom feeds the page's head declares, in order."""
+    head = _head(body)
+    if _FEED_MARK.search(head) is None:
+        return []
+    found: dict[str, None] = {}
+    for names, tag, url in _head_links(head, base_url):
+        kind = _TYPE_ATTR.search(tag)
+        if b"alternate" in names and kind is not None and _FEED_MARK.fullmatch(kind.group(1)):
+            found[url] = None
+    return list(found)
 
 
 def page_links(text: str, base_url: str, *, encoding: str | None = None) -> list[str]:

@@ -9,6 +9,7 @@ teach the site's template model what the site repeats.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -29,13 +30,19 @@ from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
-from newscrawl.spiders.links import body_links, rel_links, url_host
+from newscrawl.spiders.links import body_links, feed_links, rel_links, url_host
 
 __all__ = ["NewsSpider"]
 
 # Article-looking links are fetched before listing pages so that `max_articles` is reached
 # with few wasted requests; listings still come first for discovery at equal depth.
 ARTICLE_PRIORITY = 10
+# Feeds taken from one start page's head: a site's main feed, its comments feed, a few sections.
+MAX_DISCOVERED_FEEDS = 5
+# Sitemaps of a robots.txt read for discovery that list only recent articles: Google News
+# sitemaps ("sitemap-news.xml", "news-sitemap.xml", "googlenews.xml"), two days of a site by
+# their specification. The others hold the whole archive, which a user asks for by name.
+_NEWS_SITEMAP = re.compile(r"news", re.IGNORECASE)
 # Links remembered to skip repeats (navigation, teasers) before a request is built; past this
 # many (~10 MB) the memory starts afresh: a repeat then costs one dupefilter lookup.
 SEEN_LINKS_MAX = 65_536
@@ -67,7 +74,13 @@ class NewsSpider(scrapy.Spider):
     URLs), ``max_articles`` (default: ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default
     true; false fetches only what sitemaps and feeds list), ``since`` (an age such as ``7d``
     or a date: sitemap and feed entries dated before it are skipped, and the cleaning stage
-    drops records published before it).
+    drops records published before it), ``discover`` (default true; false reads no feeds or
+    sitemaps but those given).
+
+    Discovery: the RSS and Atom feeds a start page declares in its head
+    (`<link rel="alternate">`) are read, and so are the news sitemaps that robots.txt lists
+    for a start page's site when no sitemap of that site was given: both list a site's
+    latest articles, which links from the front page may not reach.
 
     Sitemap and feed entries are requested newest first (by publication date, else lastmod),
     and sitemaps of an index likewise, so a capped crawl gets the latest articles.
@@ -78,8 +91,10 @@ class NewsSpider(scrapy.Spider):
 
     Stats: ``newscrawl/spider/pages``, ``newscrawl/spider/skipped/<reason>``,
     ``newscrawl/spider/sitemap_urls``, ``newscrawl/spider/feed_urls``,
-    ``newscrawl/spider/article_parts``.
-    Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item).
+    ``newscrawl/spider/article_parts``, ``newscrawl/spider/discovered/<feeds|news_sitemaps>``.
+    Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item),
+    ``newscrawl_start`` (a start page, whose feeds are discovered), ``newscrawl_news_only``
+    (a robots.txt read for its news sitemaps).
     """
 
     name = "news"
@@ -92,6 +107,7 @@ class NewsSpider(scrapy.Spider):
         allowed_domains: str | list[str] | None = None,
         max_articles: str | int | None = None,
         follow_links: str | bool = True,
+        discover: str | bool = True,
         source: str | None = None,
         since: str | None = None,
         **kwargs: Any,
@@ -115,7 +131,8 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         if self.max_articles is not None and self.max_articles < 0:
             raise ValueError("max_articles must be >= 0")
-        self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
+        self.follow_links = _yes(follow_links)
+        self.discover = _yes(discover)
         self.since = parse_since(since)
         self.source = source or self.name
         self._host_allowed: dict[str, bool] = {}
@@ -135,8 +152,25 @@ class NewsSpider(scrapy.Spider):
             )
         for url in self.feed_urls:
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=20)
+        if self.discover:
+            given = {_origin(url) for url in self.sitemap_urls}
+            for origin in dict.fromkeys(_origin(url) for url in self.start_urls):
+                if origin not in given:
+                    yield scrapy.Request(
+                        f"{origin}/robots.txt",
+                        callback=self.parse_sitemap,
+                        errback=self._discovery_failed,
+                        priority=20,
+                        meta={"newscrawl_news_only": True},
+                    )
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error, priority=15)
+            yield scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.on_error,
+                priority=15,
+                meta={"newscrawl_start": self.discover},
+            )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Yield the page as a RawPage and follow its links within the allowed domains."""
@@ -156,6 +190,8 @@ class NewsSpider(scrapy.Spider):
         encoding = _encoding(response)
         stats.inc_value("newscrawl/spider/pages")
         self._check_ending(response)
+        if response.meta.get("newscrawl_start"):
+            yield from self._discovered_feeds(response)
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
         article_key, number = part_of(response.url)
@@ -312,10 +348,33 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newscrawl/spider/fetch_failed/{kind}")
         self.logger.warning("fetch failed: %s (%s: %s)", getattr(request, "url", "?"), kind, error)
 
+    def _discovered_feeds(self, response: Response) -> Iterator[scrapy.Request]:
+        """Requests for the feeds a start page declares, within the allowed domains."""
+        feeds = [u for u in feed_links(response.body, response.url) if self._allowed(u)]
+        for url in feeds[:MAX_DISCOVERED_FEEDS]:
+            self.crawler.stats.inc_value("newscrawl/spider/discovered/feeds")
+            self.logger.info("reading the feed %s declared by %s", url, response.url)
+            yield scrapy.Request(
+                url, callback=self.parse_feed, errback=self._discovery_failed, priority=20
+            )
+
+    def _discovery_failed(self, failure: Failure) -> None:
+        """A discovered source is a guess: its absence (most sites have no robots.txt sitemap
+        of news) is no fetch failure, only a count."""
+        self.crawler.stats.inc_value("newscrawl/spider/discovery_failed")
+        request = getattr(failure, "request", None)
+        self.logger.debug("no discovered source at %s: %s", getattr(request, "url", "?"), failure)
+
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            urls = sitemap_urls_from_robots(response.body, base_url=response.url)
+            if response.meta.get("newscrawl_news_only"):
+                urls = [u for u in urls if _NEWS_SITEMAP.search(urlsplit(u).path)]
+                for url in urls:
+                    self.crawler.stats.inc_value("newscrawl/spider/discovered/news_sitemaps")
+                    self.logger.info("reading the news sitemap %s (robots.txt)", url)
+            for url in urls:
                 yield scrapy.Request(
                     url, callback=self.parse_sitemap, errback=self.on_error, priority=20
                 )
@@ -365,6 +424,15 @@ class NewsSpider(scrapy.Spider):
             priority=ARTICLE_PRIORITY,
             meta={"newscrawl_hints": {"lastmod": entry.lastmod, "published": entry.published}},
         )
+
+
+def _yes(value: str | bool) -> bool:
+    return str(value).lower() not in ("0", "false", "no", "off")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _request_url(url: str) -> str:

@@ -1,0 +1,130 @@
+"""Source discovery: the feeds a start page declares and the news sitemaps of robots.txt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import CrawlRun, run_crawl
+
+from newscrawl.demo import serve
+from newscrawl.spiders.links import feed_links
+
+STORY = (
+    "The harbour board approved the new ferry timetable on Tuesday after a long debate, and "
+    "the {name} story explains what changes for the passengers of the northern route."
+)
+
+
+def _article(name: str) -> str:
+    paragraphs = "".join(f"<p>{STORY.format(name=f'{name} {i}')}</p>" for i in range(3))
+    return (
+        f"<html lang='en'><head><title>The {name} story</title></head><body><article>"
+        f"<h1>The {name} story</h1>{paragraphs}</article></body></html>"
+    )
+
+
+def _urlset(*urls: str) -> str:
+    entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{entries}</urlset>"
+    )
+
+
+def _site(root: Path, *, robots: bool = True) -> Path:
+    """A front page that links to no article: its feed and its robots.txt's news sitemap
+    list one each, and an archive sitemap lists an old one."""
+    site = root / "site"
+    (site / "2024" / "05").mkdir(parents=True)
+    (site / "2019" / "01").mkdir(parents=True)
+    (site / "index.html").write_text(
+        "<html><head><title>Harbour News</title>"
+        '<link rel="alternate" type="application/rss+xml" title="Harbour News" href="/feed.xml">'
+        '<link rel="alternate" hreflang="de" href="/de/">'
+        "</head><body><a href='/about.html'>About us</a></body></html>",
+        "utf-8",
+    )
+    (site / "about.html").write_text("<html><body><p>We report.</p></body></html>", "utf-8")
+    for path in ("2024/05/feed-story.html", "2024/05/news-story.html", "2019/01/old-story.html"):
+        (site / path).write_text(_article(path.rsplit("/", 1)[-1].split("-")[0]), "utf-8")
+    (site / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+        "<item><title>Feed story</title><link>/2024/05/feed-story.html</link></item>"
+        "</channel></rss>",
+        "utf-8",
+    )
+    if robots:
+        (site / "robots.txt").write_text(
+            "User-agent: *\nAllow: /\nSitemap: {base}/sitemap-news.xml\n"
+            "Sitemap: {base}/sitemap-archive.xml\n",
+            "utf-8",
+        )
+    return site
+
+
+def _serve_crawl(root: Path, site: Path, spider_args: dict[str, str]) -> CrawlRun:
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        robots = site / "robots.txt"
+        if robots.exists():
+            robots.write_text(robots.read_text("utf-8").replace("{base}", base), "utf-8")
+            (site / "sitemap-news.xml").write_text(_urlset(f"{base}/2024/05/news-story.html"))
+            (site / "sitemap-archive.xml").write_text(_urlset(f"{base}/2019/01/old-story.html"))
+        run = run_crawl(root, {"start_urls": f"{base}/", **spider_args})
+    assert run.returncode == 0, run.log[-2000:]
+    return run
+
+
+def _paths(run: CrawlRun) -> list[str]:
+    return sorted(urlsplit(r["url"]).path for r in run.records)
+
+
+def test_feed_links_reads_the_feeds_a_head_declares() -> None:
+    body = (
+        b"<html><head><link rel='alternate' type='application/rss+xml' href='/rss'>"
+        b'<LINK REL="alternate" TYPE="application/atom+xml" HREF="https://a.example/atom">'
+        b'<link rel="alternate" hreflang="de" href="/de/">'
+        b'<link rel="stylesheet" type="text/css" href="/s.css">'
+        b"<link rel='alternate' type='application/rss+xml' href='/rss'></head>"
+        b"<body><link rel='alternate' type='application/rss+xml' href='/late'></body></html>"
+    )
+    assert feed_links(body, "https://a.example/x/") == [
+        "https://a.example/rss",
+        "https://a.example/atom",
+    ]
+    assert feed_links(b"<html><head></head><body>rss+xml</body></html>", "https://a") == []
+
+
+def test_a_crawl_reads_the_front_pages_feed_and_the_news_sitemap(tmp_path: Path) -> None:
+    """Nothing on the front page links to an article; its feed and robots.txt's news sitemap
+    name two, and the archive sitemap, which robots.txt lists too, is left alone."""
+    run = _serve_crawl(tmp_path, _site(tmp_path), {})
+    assert _paths(run) == ["/2024/05/feed-story.html", "/2024/05/news-story.html"]
+    stats = run.stats["stats"]
+    assert stats["newscrawl/spider/discovered/feeds"] == 1
+    assert stats["newscrawl/spider/discovered/news_sitemaps"] == 1
+
+
+def test_discover_false_reads_only_what_was_given(tmp_path: Path) -> None:
+    run = _serve_crawl(tmp_path, _site(tmp_path), {"discover": "false"})
+    assert _paths(run) == []
+    assert not any(key.startswith("newscrawl/spider/discovered/") for key in run.stats["stats"])
+
+
+def test_a_site_without_robots_txt_is_no_fetch_error(tmp_path: Path) -> None:
+    run = _serve_crawl(tmp_path, _site(tmp_path, robots=False), {})
+    assert _paths(run) == ["/2024/05/feed-story.html"]
+    assert run.stats["summary"]["errors"] == {}
+    assert run.stats["stats"]["newscrawl/spider/discovery_failed"] == 1
+
+
+def test_newscrawl_crawl_no_discover(tmp_path: Path) -> None:
+    from newscrawl.cli import main
+
+    site = _site(tmp_path, robots=False)
+    out = tmp_path / "o.jsonl"
+    with serve(site) as server:
+        argv = ["crawl", server.url("/"), "--no-discover", "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]
+        assert main(argv) == 0
+    assert out.read_text("utf-8") == ""  # the feed's article was not read
