@@ -328,3 +328,31 @@ def test_a_part_redirected_back_to_the_first_page_ends_the_article() -> None:
     )
     assert list(spider.parse_part(response)) == [page]
     assert page.parts == []
+
+
+def test_a_body_pager_makes_parts_of_stories_only() -> None:
+    """A section front without a trailing slash ("/harbour") and its "?page=2" are pages of
+    their own, each parsed for links; a story's pager makes its next page a part."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.items import RawPage
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls=f"{BASE}/")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+
+    def parsed(url: str, pager: str) -> list[object]:
+        body = f"<html><body><p>Text</p><a href='{pager}'>2</a></body></html>".encode()
+        response = HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url))
+        return list(spider.parse(response))
+
+    section = parsed(f"{BASE}/harbour", "/harbour?page=2")
+    assert [type(o).__name__ for o in section] == ["Request", "RawPage"]
+    assert section[0].callback == spider.parse  # type: ignore[attr-defined]
+    story = parsed(f"{BASE}/2024/05/long-read-on-ferries/", "/2024/05/long-read-on-ferries/2/")
+    assert len(story) == 1 and story[0].callback == spider.parse_part  # type: ignore[attr-defined]
+    assert isinstance(story[0].meta["newscrawl_article"], RawPage)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-__all__ = ["classify_page", "looks_like_listing_url"]
+__all__ = ["classify_page", "looks_like_article_url", "looks_like_listing_url"]
 
 _LISTING_TYPES = frozenset(
     [
@@ -70,6 +70,11 @@ def looks_like_listing_url(url: str) -> bool:
         return not _ITEM_QUERY.search(parts.query)
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return path.endswith("/") and "-" not in last and not _ID_SEGMENT.search(last)
+
+
+def looks_like_article_url(url: str) -> bool:
+    """URL shape alone says a story: a date in the path, a slug, an id or an .html name."""
+    return _url_article_score(url) > 0
 
 
 def _url_article_score(url: str) -> int:

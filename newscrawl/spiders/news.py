@@ -24,7 +24,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from newscrawl.core.charset import page_encoding
-from newscrawl.core.pagetype import looks_like_listing_url
+from newscrawl.core.pagetype import looks_like_article_url, looks_like_listing_url
 from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, linked_part, part_of
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
@@ -195,12 +195,14 @@ class NewsSpider(scrapy.Spider):
         rel = rel_links(response.body, response.url)
         prev, following = rel.get("prev", ""), rel.get("next", "")
         article_key, number = part_of(response.url)
-        more_parts = not following or (number > 1 and not prev)
+        # A head without rel markup leaves the pager in the body to say which page is a part,
+        # of a page whose URL says it is a story: "/politics" and its "?page=2" are a section.
+        pager = looks_like_article_url(first_part(response.url))
+        more_parts = pager and (not following or (number > 1 and not prev))
         links = self._links(response, encoding, more_parts=more_parts)
-        # A head without rel markup leaves the pager in the body to say which page is a part.
-        if not prev:
+        if pager and not prev:
             prev = linked_part(response.url, links, previous=True)
-        if not following:
+        if pager and not following:
             following = linked_part(response.url, links)
         if (
             prev
@@ -258,8 +260,11 @@ class NewsSpider(scrapy.Spider):
             page.parts.append((response.url, response.body, encoding))
             self.crawler.stats.inc_value("newscrawl/spider/article_parts")
             following = rel_links(response.body, response.url).get("next", "")
-            links = self._links(response, encoding, more_parts=not following)
-            following = following or linked_part(response.url, links)
+            # A part's pager counts where its first page's did (see `parse`).
+            pager = not following and looks_like_article_url(page.url)
+            links = self._links(response, encoding, more_parts=pager)
+            if pager:
+                following = linked_part(response.url, links)
             more = bool(following) and len(page.parts) + 1 < MAX_PARTS
             more = more and self._allowed(following) and is_next_part(response.url, following)
             if more:
