@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from lxml.html import fromstring
@@ -236,6 +240,29 @@ def test_a_declared_language_the_text_plainly_contradicts_is_overruled() -> None
 def test_language_detection_reads_any_text_and_speaks_iso_639_1() -> None:
     """CLD2 refuses control characters and lone surrogates, and still uses a few withdrawn
     codes (iw for Hebrew) and zh-Hant: none of that may reach a record."""
+    _check_language_detection()
+
+
+def test_without_pycld2_py3langid_gives_the_same_answers() -> None:
+    """Where pycld2 has no wheel (Linux on ARM, Python 3.14+) py3langid is declared instead:
+    the same checks, in a process where pycld2 cannot be imported."""
+    code = (
+        "import sys; sys.modules['pycld2'] = None\n"
+        "import newscrawl.core.language as language\n"
+        "assert language.pycld2 is None\n"
+        "from test_core_basics import _check_language_detection\n"
+        "_check_language_detection()\n"
+        "assert 'py3langid' in sys.modules\n"
+    )
+    tests = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([tests, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def _check_language_detection() -> None:
     from newscrawl.core.language import detect_language, language_of
 
     english = "The council voted on Tuesday to run the northern bus lines more often. " * 3

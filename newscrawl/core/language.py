@@ -6,13 +6,23 @@ py3langid, whose model took ~75 MB of the crawler's memory and 1-2 s to load at 
 and which was wrong more often on short samples (on 80-200 characters of the 181 Zyte
 benchmark texts: 15 disagreements with the full text's language at 80 characters against
 CLD2's 7).
+
+pycld2 has wheels for CPython 3.10-3.13 on Linux x86-64, macOS arm64 and Windows only; the
+project declares it there and py3langid (pure Python and numpy, wheels everywhere) on every
+other platform and Python, where no C++ compiler may be at hand: detection then costs the
+crawler py3langid's model (loaded on the first page that needs it) but gives the same codes.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
-import pycld2
+try:
+    import pycld2
+except ImportError:  # a platform without its wheels: py3langid, declared for those instead
+    pycld2 = None
 
 __all__ = ["detect_language", "language_of"]
 
@@ -44,6 +54,11 @@ _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\
 
 def _classify(sample: str) -> str | None:
     """The two-letter code of the language most of `sample` is in, or None if unknown."""
+    if pycld2 is None:
+        if not any(c.isalpha() for c in sample):
+            return None  # py3langid names a language for anything, digits and blanks too
+        code = str(_langid().classify(sample)[0])
+        return code if len(code) == 2 else None
     try:
         found = pycld2.detect(_REFUSED.sub(" ", sample), isPlainText=True, bestEffort=True)
     except pycld2.error:  # any other input it cannot read: no opinion, not a failed record
@@ -85,6 +100,13 @@ def language_of(text: str, declared: str | None) -> str | None:
     if head == tail == quick:
         return quick
     return declared
+
+
+@cache
+def _langid() -> Any:
+    import py3langid
+
+    return py3langid
 
 
 def _related(a: str, b: str) -> bool:
