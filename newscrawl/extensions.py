@@ -118,6 +118,8 @@ def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
         "errors": dict(sorted(errors.items())),
         "skipped": {name: stats[key] for key, name in _SKIPPED.items() if stats.get(key)},
         "skipped_examples": _under(stats, "newscrawl/skipped_examples/"),
+        # Feeds and news sitemaps found beside the given sources (the spider's `discover`).
+        "discovered": _under(stats, "newscrawl/spider/discovered/"),
         "chars_removed": stats.get("newscrawl/clean/chars_removed", 0),
         "chars_kept": stats.get("newscrawl/clean/chars_out", 0),
         "removed_share": round(stats.get("newscrawl/clean/chars_removed", 0) / chars_in, 4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from conftest import CrawlRun, run_crawl
 
 from newscrawl.demo import serve
@@ -104,6 +105,7 @@ def test_a_crawl_reads_the_front_pages_feed_and_the_news_sitemap(tmp_path: Path)
     stats = run.stats["stats"]
     assert stats["newscrawl/spider/discovered/feeds"] == 1
     assert stats["newscrawl/spider/discovered/news_sitemaps"] == 1
+    assert run.stats["summary"]["discovered"] == {"feeds": 1, "news_sitemaps": 1}
 
 
 def test_discover_false_reads_only_what_was_given(tmp_path: Path) -> None:
@@ -119,12 +121,17 @@ def test_a_site_without_robots_txt_is_no_fetch_error(tmp_path: Path) -> None:
     assert run.stats["stats"]["newscrawl/spider/discovery_failed"] == 1
 
 
-def test_newscrawl_crawl_no_discover(tmp_path: Path) -> None:
+def test_newscrawl_crawl_names_what_it_discovered_and_no_discover_reads_none(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     from newscrawl.cli import main
 
     site = _site(tmp_path, robots=False)
-    out = tmp_path / "o.jsonl"
+    out, off = tmp_path / "o.jsonl", tmp_path / "off.jsonl"
     with serve(site) as server:
-        argv = ["crawl", server.url("/"), "--no-discover", "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]
-        assert main(argv) == 0
-    assert out.read_text("utf-8") == ""  # the feed's article was not read
+        argv = ["crawl", server.url("/"), "-s", "DOWNLOAD_DELAY=0"]
+        assert main([*argv, "-o", str(out)]) == 0
+        assert "read beside the given sources: feeds=1" in capfd.readouterr().out
+        assert main([*argv, "--no-discover", "-o", str(off)]) == 0
+    assert len(out.read_text("utf-8").splitlines()) == 1
+    assert off.read_text("utf-8") == ""  # the feed's article was not read

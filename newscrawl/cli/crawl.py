@@ -405,6 +405,11 @@ def print_outcome(outcome: CrawlOutcome) -> None:
             )
         if s.get("skipped"):
             print("skipped: " + ", ".join(f"{k}={v}" for k, v in s["skipped"].items()))
+        if s.get("discovered"):
+            print(
+                "read beside the given sources: "
+                + ", ".join(f"{k}={v}" for k, v in s["discovered"].items())
+            )
         print(
             f"text removed by cleaning: {s.get('chars_removed', 0)} chars "
             f"({100 * s.get('removed_share', 0):.1f}% of extracted text)"
