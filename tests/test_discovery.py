@@ -135,3 +135,23 @@ def test_newscrawl_crawl_names_what_it_discovered_and_no_discover_reads_none(
         assert main([*argv, "--no-discover", "-o", str(off)]) == 0
     assert len(out.read_text("utf-8").splitlines()) == 1
     assert off.read_text("utf-8") == ""  # the feed's article was not read
+
+
+def test_a_crawl_that_follows_no_links_discovers_nothing_unless_asked(tmp_path: Path) -> None:
+    """`--no-follow` on one article's URL fetches that article, not its site's feed."""
+    site = _site(tmp_path, robots=False)
+    (site / "2024" / "05" / "given.html").write_text(
+        _article("given").replace(
+            "</head>", '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+        ),
+        "utf-8",
+    )
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "asked").mkdir()
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        start = {"start_urls": f"{base}/2024/05/given.html", "follow_links": "false"}
+        alone = run_crawl(tmp_path / "alone", start)
+        asked = run_crawl(tmp_path / "asked", {**start, "discover": "true"})
+    assert _paths(alone) == ["/2024/05/given.html"]
+    assert _paths(asked) == ["/2024/05/feed-story.html", "/2024/05/given.html"]

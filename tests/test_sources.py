@@ -86,11 +86,13 @@ def test_bad_values_name_source_and_key(table: dict[str, object], message: str) 
         parse_sources(_one(**table))
 
 
-def test_a_source_can_turn_discovery_off() -> None:
+def test_a_source_can_turn_discovery_off_or_on() -> None:
     (source,) = parse_sources(_one(discover=False))
     assert source.spider_args()["discover"] == "false"
+    (feeds_only,) = parse_sources(_one(follow_links=False, discover=True))
+    assert feeds_only.spider_args()["discover"] == "true"
     (default,) = parse_sources(_one())
-    assert "discover" not in default.spider_args()  # the spider's default: on
+    assert "discover" not in default.spider_args()  # the spider's default: as follow_links
 
 
 def test_structural_errors() -> None:

@@ -193,8 +193,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-discover",
         action="store_true",
-        help="read no feeds or sitemaps but those given (by default the feeds a start page "
-        "declares and the news sitemaps of its site's robots.txt are read too)",
+        help="read no feeds or sitemaps but those given (by default, unless --no-follow, the "
+        "feeds a start page declares and the news sitemaps of its site's robots.txt are read "
+        "too)",
     )
     parser.add_argument(
         "-o",

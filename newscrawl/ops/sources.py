@@ -80,7 +80,8 @@ class Source:
     allowed_domains: list[str] = field(default_factory=list)
     max_articles: int = 0
     follow_links: bool = True
-    discover: bool = True  # read the feeds and news sitemaps the start pages' sites declare
+    # Read the feeds and news sitemaps the start pages' sites declare; None: as follow_links.
+    discover: bool | None = None
     since: str = ""  # an age ("2d") or a date, measured when each run starts
     enabled: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
@@ -96,8 +97,8 @@ class Source:
             args["max_articles"] = str(self.max_articles)
         if not self.follow_links:
             args["follow_links"] = "false"
-        if not self.discover:
-            args["discover"] = "false"
+        if self.discover is not None:
+            args["discover"] = str(self.discover).lower()
         if self.since:
             args["since"] = self.since
         return args
@@ -208,7 +209,7 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
         allowed_domains=domains,
         max_articles=max_articles,
         follow_links=_typed(where, "follow_links", t.get("follow_links", True), bool),
-        discover=_typed(where, "discover", t.get("discover", True), bool),
+        discover=_typed(where, "discover", t["discover"], bool) if "discover" in t else None,
         since=since,
         enabled=_typed(where, "enabled", t.get("enabled", True), bool),
         settings=dict(settings),

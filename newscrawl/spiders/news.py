@@ -74,8 +74,8 @@ class NewsSpider(scrapy.Spider):
     URLs), ``max_articles`` (default: ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default
     true; false fetches only what sitemaps and feeds list), ``since`` (an age such as ``7d``
     or a date: sitemap and feed entries dated before it are skipped, and the cleaning stage
-    drops records published before it), ``discover`` (default true; false reads no feeds or
-    sitemaps but those given).
+    drops records published before it), ``discover`` (default: as ``follow_links``; false
+    reads no feeds or sitemaps but those given).
 
     Discovery: the RSS and Atom feeds a start page declares in its head
     (`<link rel="alternate">`) are read, and so are the news sitemaps that robots.txt lists
@@ -107,7 +107,7 @@ class NewsSpider(scrapy.Spider):
         allowed_domains: str | list[str] | None = None,
         max_articles: str | int | None = None,
         follow_links: str | bool = True,
-        discover: str | bool = True,
+        discover: str | bool | None = None,
         source: str | None = None,
         since: str | None = None,
         **kwargs: Any,
@@ -132,7 +132,9 @@ class NewsSpider(scrapy.Spider):
         if self.max_articles is not None and self.max_articles < 0:
             raise ValueError("max_articles must be >= 0")
         self.follow_links = _yes(follow_links)
-        self.discover = _yes(discover)
+        # A crawl that follows no links fetches only what it was given: a start page that is
+        # one article stays one article, unless discovery is asked for.
+        self.discover = self.follow_links if discover in (None, "") else _yes(discover)
         self.since = parse_since(since)
         self.source = source or self.name
         self._host_allowed: dict[str, bool] = {}
