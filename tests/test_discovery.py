@@ -155,3 +155,28 @@ def test_a_crawl_that_follows_no_links_discovers_nothing_unless_asked(tmp_path: 
         asked = run_crawl(tmp_path / "asked", {**start, "discover": "true"})
     assert _paths(alone) == ["/2024/05/given.html"]
     assert _paths(asked) == ["/2024/05/feed-story.html", "/2024/05/given.html"]
+
+
+def test_a_feed_the_site_keeps_on_another_host_is_read(tmp_path: Path) -> None:
+    """bbc.co.uk declares its feeds on feeds.bbci.co.uk: here 127.0.0.1 declares one on
+    localhost, whose entries point back at 127.0.0.1 and are fetched; an entry elsewhere is
+    not."""
+    site = _site(tmp_path, robots=False)
+    with serve(site) as server:
+        base = server.url("/").rstrip("/")
+        other = base.replace("127.0.0.1", "localhost")
+        front = (site / "index.html").read_text("utf-8")
+        (site / "index.html").write_text(
+            front.replace('href="/feed.xml"', f'href="{other}/feed.xml"')
+        )
+        (site / "feed.xml").write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            f"<item><link>{base}/2024/05/feed-story.html</link></item>"
+            f"<item><link>{other}/2024/05/news-story.html</link></item>"
+            "</channel></rss>",
+            "utf-8",
+        )
+        run = run_crawl(tmp_path, {"start_urls": f"{base}/"})
+    assert run.returncode == 0, run.log[-2000:]
+    assert [r["url"] for r in run.records] == [f"{base}/2024/05/feed-story.html"]
+    assert run.stats["summary"]["discovered"] == {"feeds": 1}

@@ -356,13 +356,18 @@ class NewsSpider(scrapy.Spider):
         self.logger.warning("fetch failed: %s (%s: %s)", getattr(request, "url", "?"), kind, error)
 
     def _discovered_feeds(self, response: Response) -> Iterator[scrapy.Request]:
-        """Requests for the feeds a start page declares, within the allowed domains."""
-        feeds = [u for u in feed_links(response.body, response.url) if self._allowed(u)]
-        for url in feeds[:MAX_DISCOVERED_FEEDS]:
+        """Requests for the feeds a start page declares, on whatever host the site keeps
+        them (feeds.bbci.co.uk for bbc.co.uk): a site's own declaration. Their entries are
+        fetched within the allowed domains, as all others."""
+        for url in feed_links(response.body, response.url)[:MAX_DISCOVERED_FEEDS]:
             self.crawler.stats.inc_value("newscrawl/spider/discovered/feeds")
             self.logger.info("reading the feed %s declared by %s", url, response.url)
             yield scrapy.Request(
-                url, callback=self.parse_feed, errback=self._discovery_failed, priority=20
+                url,
+                callback=self.parse_feed,
+                errback=self._discovery_failed,
+                priority=20,
+                meta={"allow_offsite": True},
             )
 
     def _discovery_failed(self, failure: Failure) -> None:
