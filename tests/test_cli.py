@@ -504,6 +504,32 @@ def test_clean_reads_where_a_browser_saved_a_page_from(tmp_path: Path) -> None:
     assert {r["domain"] for r in records.values()} == {"example-news.com"}
 
 
+def test_clean_leaves_out_the_frames_saved_in_a_pages_resource_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Chrome's "Webpage, Complete" saves `story.html` and `story_files/` (localised:
+    `story-Dateien/`) with the page's frames as HTML files in it: they are no pages. A
+    folder of saved articles named like a page beside it, but holding only pages, is read."""
+    pages = make_site(pages=4)
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name, page in (("story", pages[0]), ("bericht", pages[1]), ("news", pages[2])):
+        (saved / f"{name}.html").write_text(page.html, "utf-8")
+    for folder in ("story_files", "bericht-Dateien"):
+        (saved / folder).mkdir()
+        (saved / folder / "style.css").write_text("p { color: black }", "utf-8")
+        (saved / folder / "saved_resource.html").write_text(pages[3].html, "utf-8")
+    (saved / "news-2024").mkdir()  # the user's own folder of articles
+    (saved / "news-2024" / "later.html").write_text(pages[3].html, "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(saved), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "leaving out 2 HTML file(s)" in captured.err
+    assert "4 record(s) from 4 page(s)" in captured.out
+    urls = [json.loads(line)["url"] for line in out.read_text("utf-8").splitlines()]
+    assert sorted(urls) == sorted(page.url for page in pages)  # each page once
+
+
 def _mhtml(url: str, html: str, images: int = 1) -> bytes:
     """A web archive as Chrome writes it ("Webpage, Single File"): quoted-printable HTML."""
     import quopri

@@ -61,6 +61,10 @@ WINDOW_PER_WORKER = 4
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".mhtml", ".mht")
+# What a page's resource folder holds beside its frames ("Webpage, Complete").
+_RESOURCE_SUFFIXES = frozenset(
+    ".css .js .png .jpg .jpeg .gif .svg .webp .avif .woff .woff2".split()
+)
 # Web archives ("Webpage, Single File" in Chrome and Edge): MIME messages whose HTML part is
 # the page, with the address it was saved from in their headers.
 ARCHIVE_SUFFIXES = (".mhtml", ".mht")
@@ -124,12 +128,46 @@ def _page_url(path: Path, head: bytes) -> str:
     return path.resolve().as_uri()
 
 
+def _saved_pages(top: Path) -> list[Path]:
+    """The page files under `top`, in name order, without the embedded frames (ads, players,
+    social posts) a browser saves as HTML files too in a page's resource folder ("Webpage,
+    Complete": `story.html` beside `story_files/`, `story-Dateien/`, `story_archivos/`)."""
+    paths = sorted(top.rglob("*"))
+    stems: dict[Path, list[str]] = {}
+    for path in paths:
+        lower = path.name.lower()
+        for suffix in (".html", ".htm"):
+            if lower.endswith(suffix):
+                stems.setdefault(path.parent, []).append(path.name[: -len(suffix)])
+    # Named after a page beside it, and holding what pages load (a folder of saved articles
+    # named "news-2024" beside "news.html" holds only pages, and is read).
+    resources = {
+        path
+        for path in paths
+        if path.is_dir()
+        and any(
+            path.name[len(stem) : len(stem) + 1] in ("_", "-") and path.name.startswith(stem)
+            for stem in stems.get(path.parent, ())
+        )
+        and any(child.suffix.lower() in _RESOURCE_SUFFIXES for child in path.iterdir())
+    }
+    pages = [p for p in paths if p.name.lower().endswith(PAGE_SUFFIXES) and p.is_file()]
+    kept = [p for p in pages if not any(folder in resources for folder in p.parents)]
+    if len(kept) < len(pages):
+        print(
+            f"leaving out {len(pages) - len(kept)} HTML file(s) in the resource folders of "
+            f"saved pages ({', '.join(sorted(str(r) for r in resources)[:3])}): frames "
+            "(ads, players, social posts) a browser saves with the page",
+            file=sys.stderr,
+        )
+    return kept
+
+
 def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
     """Yield (url, html, fetched_at, origin) for every page in the inputs."""
     for item in inputs:
         if item.is_dir():
-            files = sorted(p for p in item.rglob("*") if p.name.lower().endswith(PAGE_SUFFIXES))
-            for path in files:
+            for path in _saved_pages(item):
                 if (page := _read_page(path)) is not None:
                     yield *page, None, str(path)
         elif not item.exists():
