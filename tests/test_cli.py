@@ -530,6 +530,32 @@ def test_clean_leaves_out_the_frames_saved_in_a_pages_resource_folder(
     assert sorted(urls) == sorted(page.url for page in pages)  # each page once
 
 
+def test_clean_reads_safari_web_archives(tmp_path: Path) -> None:
+    """Safari saves a page as a Web Archive by default: a binary property list holding the
+    HTML, the address and the encoding."""
+    import plistlib
+
+    page = make_site(pages=1)[0]
+    html = re.sub(r'<link rel="canonical"[^>]*>', "", page.html).replace("</p>", " Grüße.</p>", 1)
+    archive = {
+        "WebMainResource": {
+            "WebResourceData": html.encode("latin-1"),
+            "WebResourceMIMEType": "text/html",
+            "WebResourceTextEncodingName": "ISO-8859-1",
+            "WebResourceURL": page.url,
+            "WebResourceFrameName": "",
+        },
+        "WebSubresources": [{"WebResourceURL": f"{page.url}/a.png", "WebResourceData": b"x"}],
+    }
+    (tmp_path / "story.webarchive").write_bytes(plistlib.dumps(archive, fmt=plistlib.FMT_BINARY))
+    (tmp_path / "broken.webarchive").write_bytes(b"bplist00 not really")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(tmp_path), "-o", str(out)]) == 0
+    (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert record["url"] == page.url
+    assert "Grüße." in record["text"]
+
+
 def _mhtml(url: str, html: str, images: int = 1) -> bytes:
     """A web archive as Chrome writes it ("Webpage, Single File"): quoted-printable HTML."""
     import quopri

@@ -18,6 +18,7 @@ import contextlib
 import gzip
 import multiprocessing
 import os
+import plistlib
 import re
 import sys
 from collections import deque
@@ -60,7 +61,7 @@ WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".mhtml", ".mht")
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".mhtml", ".mht", ".webarchive")
 # What a page's resource folder holds beside its frames ("Webpage, Complete").
 _RESOURCE_SUFFIXES = frozenset(
     ".css .js .png .jpg .jpeg .gif .svg .webp .avif .woff .woff2".split()
@@ -200,7 +201,31 @@ def _read_page(path: Path) -> tuple[str, str | bytes] | None:
             return None
     if path.name.lower().endswith(ARCHIVE_SUFFIXES):
         return _archived_page(path, data)
+    if path.name.lower().endswith(".webarchive"):
+        return _safari_page(path, data)
     return _page_url(path, data[:HEAD_BYTES]), data
+
+
+def _safari_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
+    """The page in a Safari web archive (Safari's "Web Archive", its default way to save a
+    page): a property list whose main resource holds the HTML, its address and encoding."""
+    try:
+        main = plistlib.loads(data).get("WebMainResource") or {}
+        body, url = main.get("WebResourceData"), str(main.get("WebResourceURL") or "")
+        charset = str(main.get("WebResourceTextEncodingName") or "")
+    except (plistlib.InvalidFileException, ValueError, TypeError, AttributeError) as exc:
+        print(f"skipping {path}: not a readable Safari web archive ({exc})", file=sys.stderr)
+        return None
+    if not isinstance(body, bytes):
+        print(f"skipping {path}: a web archive without an HTML page", file=sys.stderr)
+        return None
+    page: str | bytes = body
+    if charset:
+        with contextlib.suppress(LookupError):
+            page = body.decode(charset, "replace")
+    if not url.startswith(("http://", "https://")):
+        url = _page_url(path, body[:HEAD_BYTES])
+    return url, page
 
 
 def _archived_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
