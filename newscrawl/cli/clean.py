@@ -1,10 +1,10 @@
 """Clean saved pages into records with the very same cleaning stage the crawler uses.
 
 Inputs: HTML files, directories of them (searched recursively for *.html, *.htm, either
-gzipped or not, and for web archives *.mhtml, *.mht), and JSONL files whose lines carry `url`
-and `html` (and optionally `fetched_at`). All pages are read first and cleaned together, so
-pages of one site teach the template model about each other and the output does not depend on
-the order of the inputs.
+gzipped or not, and for web archives *.mhtml, *.mht, *.webarchive), and JSONL files whose
+lines carry `url` and `html` (and optionally `fetched_at`). All pages are read first and
+cleaned together, so pages of one site teach the template model about each other and the
+output does not depend on the order of the inputs.
 
 The output is replaced, as a whole and only once every record is ready (a new file renamed
 over it), so running the command again gives the same file rather than twice the records;
@@ -77,7 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="HTML files, web archives (.mhtml), directories of them, or JSONL with url and html",
+        help="HTML files, web archives (.mhtml, .webarchive), directories of them, or JSONL "
+        "with url and html",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
