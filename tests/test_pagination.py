@@ -176,22 +176,6 @@ def test_crawl_joins_the_pages_a_body_pager_names_without_rel_markup(tmp_path: P
     assert run.stats["stats"]["newscrawl/spider/article_parts"] == 2
 
 
-def test_a_body_pager_page_met_first_waits_for_its_first_page(tmp_path: Path) -> None:
-    """Page 2 comes first, from the sitemap, and only its pager links back to page 1: it is
-    fetched as page 1's part, not written as an article of its own."""
-    site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
-    _write_parts(site, path, 2, rel=False)
-    with serve(site) as server:
-        base = server.url("/").rstrip("/")
-        _write_sitemap(site, f"{base}{_part_url(path, 2)}")
-        run = run_crawl(tmp_path, {"sitemap_urls": f"{base}/sitemap.xml", "follow_links": "no"})
-    assert run.returncode == 0, run.log[-2000:]
-    assert [r["text"].split("\n\n") for r in run.records] == [
-        [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)]
-    ]
-    assert run.stats["summary"]["skipped"]["article_part"] == 1
-
-
 def test_crawl_writes_one_record_for_an_article_split_over_three_pages(tmp_path: Path) -> None:
     site = tmp_path / "site"
     path = "/2024/05/long-read-on-ferries/"
@@ -250,17 +234,12 @@ def _write_parts(site: Path, path: str, last: int, **markup: bool) -> None:
         (folder / "index.html").write_text(_part(n, last, path, **markup), "utf-8")
 
 
-def _write_two_parts_without_rel_next(site: Path, path: str, *, pager: bool = True) -> None:
-    """An article in two pages whose page 2 says rel=prev but whose page 1 names no next."""
-    _write_parts(site, path, 2, next_link=False, pager=pager)
-
-
 def test_page_two_after_a_first_page_that_named_no_next_keeps_its_text(tmp_path: Path) -> None:
     """Page 1 is fetched first and goes on alone (nothing on it names page 2); page 2, linked
     from elsewhere, says rel=prev: skipping it as a part would lose its text, so it is a page
     of its own."""
     site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
-    _write_two_parts_without_rel_next(site, path, pager=False)
+    _write_parts(site, path, 2, next_link=False, pager=False)  # page 2 says rel=prev
     (site / "index.html").write_text(
         f"<html><body><a href='{path}'>Long read</a> <a href='/more.html'>More</a></body></html>"
     )
@@ -275,11 +254,19 @@ def test_page_two_after_a_first_page_that_named_no_next_keeps_its_text(tmp_path:
     assert "article_part" not in run.stats["summary"]["skipped"]
 
 
-def test_page_two_met_first_is_joined_to_a_first_page_that_named_no_next(tmp_path: Path) -> None:
-    """Page 2 comes first (from the sitemap): it waits for its first page, which then takes
-    it as its next part although its head does not name it."""
+@pytest.mark.parametrize(
+    "markup",
+    [{"next_link": False}, {"rel": False}],
+    ids=["rel-prev-only", "body-pager-only"],
+)
+def test_page_two_met_first_is_joined_to_a_first_page_that_named_no_next(
+    tmp_path: Path, markup: dict[str, bool]
+) -> None:
+    """Page 2 comes first (from the sitemap): its rel=prev, or only its pager, links back
+    to page 1, so it waits for its first page, which then takes it as its next part
+    although its head does not name it."""
     site, path = tmp_path / "site", "/2024/05/long-read-on-ferries/"
-    _write_two_parts_without_rel_next(site, path)
+    _write_parts(site, path, 2, **markup)
     with serve(site) as server:
         base = server.url("/").rstrip("/")
         _write_sitemap(site, f"{base}{_part_url(path, 2)}")
@@ -289,6 +276,7 @@ def test_page_two_met_first_is_joined_to_a_first_page_that_named_no_next(tmp_pat
         [PARAGRAPH.format(n=f"{n}.{i}") for n in (1, 2) for i in range(3)]
     ]
     assert run.stats["stats"]["newscrawl/clean/article_parts_joined"] == 1
+    assert run.stats["summary"]["skipped"]["article_part"] == 1
 
 
 def test_a_part_that_cannot_be_fetched_ends_the_article_where_it_is(tmp_path: Path) -> None:
