@@ -199,7 +199,8 @@ class NewsSpider(scrapy.Spider):
         article_key, number = part_of(response.url)
         # A head without rel markup leaves the pager in the body to say which page is a part,
         # of a page whose URL says it is a story: "/politics" and its "?page=2" are a section.
-        pager = looks_like_article_url(first_part(response.url))
+        first = first_part(response.url)
+        pager = looks_like_article_url(first)
         more_parts = pager and (not following or (number > 1 and not prev))
         links = self._links(response, encoding, more_parts=more_parts)
         if pager and not prev:
@@ -209,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         if (
             prev
             and is_next_part(prev, response.url)
-            and not looks_like_listing_url(first_part(response.url))
+            and not looks_like_listing_url(first)
             and hash(article_key) not in self._alone
         ):
             # Page 2+ of an article reached on its own: the first page fetches it as a part.
