@@ -220,6 +220,13 @@ def _safari_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
     if not isinstance(body, bytes):
         print(f"skipping {path}: a web archive without an HTML page", file=sys.stderr)
         return None
+    return _archived(path, body, charset, url)
+
+
+def _archived(path: Path, body: bytes, charset: str | None, url: str) -> tuple[str, str | bytes]:
+    """(address, page) of the HTML an archive holds: decoded as the archive declares (else
+    left to the page's own declaration), at the address the archive names (else the page's
+    canonical URL, else the file)."""
     page: str | bytes = body
     if charset:
         with contextlib.suppress(LookupError):
@@ -239,15 +246,8 @@ def _archived_page(path: Path, data: bytes) -> tuple[str, str | bytes] | None:
         body = part.get_payload(decode=True)
         if not isinstance(body, bytes):
             continue
-        charset = part.get_content_charset()
-        page: str | bytes = body
-        if charset:
-            with contextlib.suppress(LookupError):
-                page = body.decode(charset, "replace")
         url = str(archive.get("Snapshot-Content-Location") or part.get("Content-Location") or "")
-        if not url.startswith(("http://", "https://")):
-            url = _page_url(path, body[:HEAD_BYTES])
-        return url, page
+        return _archived(path, body, part.get_content_charset(), url)
     print(f"skipping {path}: a web archive without an HTML page", file=sys.stderr)
     return None
 

@@ -381,13 +381,13 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
         if response.url.endswith("/robots.txt"):
-            urls = sitemap_urls_from_robots(response.body, base_url=response.url)
-            if response.meta.get("newscrawl_news_only"):
-                urls = [u for u in urls if _NEWS_SITEMAP.search(urlsplit(u).path)]
-                for url in urls:
+            news_only = response.meta.get("newscrawl_news_only")
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                if news_only:
+                    if not _NEWS_SITEMAP.search(urlsplit(url).path):
+                        continue
                     self.crawler.stats.inc_value("newscrawl/spider/discovered/news_sitemaps")
                     self.logger.info("reading the news sitemap %s (robots.txt)", url)
-            for url in urls:
                 yield scrapy.Request(
                     url, callback=self.parse_sitemap, errback=self.on_error, priority=20
                 )
