@@ -119,6 +119,52 @@ def test_a_second_link_to_the_authors_page_is_not_part_of_the_name() -> None:
     ]
 
 
+def test_a_byline_without_a_class_is_a_by_word_before_a_link() -> None:
+    """ "By <a>Name</a>, <a>Name</a> on Monday, November 18th, 2019 at 11:08 a.m." as a
+    fact-checking site writes it; the same words in running text or a photo credit are none."""
+    byline = (
+        '<p class="article__meta">By\n<a class="link" href="/staff/jane-roe/">Jane Roe</a>\n,\n'
+        '<a class="link" href="/staff/john-doe/">John Doe</a>\n'
+        "<span>on Monday, November 18th, 2019 at 11:08 a.m.</span></p>"
+    )
+    page = "<html><body><h1>Headline</h1>{}<p>Text of the story.</p></body></html>"
+    assert byline_authors(fromstring(page.format(byline))) == ["Jane Roe", "John Doe"]
+    written = 'Written by <a href="/team">Jane Roe, MS, RD</a> on November 14, 2019'
+    assert byline_authors(fromstring(page.format(f"<div>{written}</div>"))) == ["Jane Roe"]
+    for not_byline in (
+        '<p>The film, directed by <a href="/people/john-doe">John Doe</a>, opens today.</p>',
+        '<p>Photo by <a href="/people/john-doe">John Doe</a></p>',
+        '<div class="comments"><p>By <a href="/profile/jdoe">John Doe</a></p></div>',
+    ):
+        assert byline_authors(fromstring(page.format(not_byline))) == [], not_byline
+
+
+def test_a_bylines_date_and_time_are_no_names() -> None:
+    """A byline block that ends in its date and time still names its authors."""
+    byline = (
+        '<p class="gray small byline">By <a href="/cdn-cgi/l/email-protection">Jane Roe</a> and'
+        " John Doe Monday, November 18, 2019, 04:05 pm PT (07:05 pm ET)</p>"
+    )
+    assert byline_authors(fromstring(f"<html><body>{byline}</body></html>")) == [
+        "Jane Roe",
+        "John Doe",
+    ]
+    # What is more than names stays no byline, dated or not.
+    agency = '<p class="byline">Jane Roe Example Wire Services Published 11:11 PM EST</p>'
+    assert byline_authors(fromstring(f"<html><body>{agency}</body></html>")) == []
+
+
+def test_a_web_page_without_an_article_object_names_its_author() -> None:
+    """A MedicalWebPage, or Yoast's graph with no Article node, names the author itself."""
+    page = {"@type": "MedicalWebPage", "author": {"@type": "Person", "name": "Jane Roe, MS, RD"}}
+    assert _meta(_ld(page))["authors"] == ["Jane Roe"]
+    person = {"@type": "Person", "@id": "https://ex.com/#/person/1", "name": "Josh"}
+    graph = {"@graph": [{"@type": "WebPage", "author": {"@id": person["@id"]}}, person]}
+    assert _meta(_ld(graph))["authors"] == ["Josh"]
+    listing = {"@type": "CollectionPage", "author": {"@type": "Person", "name": "Jane Roe"}}
+    assert _meta(_ld(listing))["authors"] == []
+
+
 def test_hand_written_json_ld_is_read_as_browsers_read_it() -> None:
     """A raw line break in a string, a comment after a value, a trailing comma."""
     script = (

@@ -92,8 +92,9 @@ _GLUED_DATE = re.compile(rf"(?<=[a-z])(?=(?:{_MONTHS}|{_DAYS})\b)")
 _LABEL = r"(?:last\s+)?(?:updated|published|posted|modified)\b"  # a dateline's label
 _DATELINE_LABEL = re.compile(rf"\s*{_LABEL}", re.IGNORECASE)
 _DATE_TAIL = re.compile(
-    rf"\s*[-\u2013\u2014|,\u00b7(\[]?\s*(?:(?:{_DAYS})\b.*"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b.*"
+    rf"\s*[-\u2013\u2014|,\u00b7(\[]?\s*(?:(?:on|am|le|el|il)\s+(?=\w*\d|{_DAYS}|{_MONTHS}))?"
+    rf"(?:(?:{_DAYS})\b.*"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b.*"
     r"|\d{1,2}\.?\s+[^\W\d_]+\.?\s+\d{4}\b.*"  # 12 January 2026, 12. März 2026, 12 janvier 2026
     r"|\d{4}-\d{1,2}-\d{1,2}.*|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*"
     r"|\d{1,2}:\d{2}\b.*"
@@ -147,7 +148,10 @@ def read_metadata(
         title = element_text(el) if el is not None else None
     out["title"] = _headline(_clean(title), h1, url, site)
 
-    authors = _people(_ld_authors(article, ld), site) if article else []
+    # A page typed as a WebPage (a MedicalWebPage, Yoast's graph without an Article) may still
+    # name its author there.
+    authored = article or next((o for o in ld if _is_web_page(o) and o.get("author")), None)
+    authors = _people(_ld_authors(authored, ld), site) if authored else []
     if not authors:
         raw = meta.get("author") or meta.get("article:author") or meta.get("dc.creator")
         authors = _people(_split_names(raw), site) if raw and not raw.startswith("http") else []
@@ -212,14 +216,59 @@ def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> lis
     for el in _BYLINE(tree)[:10]:
         itemprop_name = el.find(".//*[@itemprop='name']")
         text = element_text(itemprop_name) if itemprop_name is not None else _byline_text(el)
-        text = " ".join(text.split())
-        # Judged as written: a byline block that reads "Name Agency Published 3:21 p.m. ET"
-        # is more than names even with its dateline cut off.
-        if 2 < len(text) <= MAX_BYLINE_CHARS:
-            raw_names = _split_names(text, datelines=False)
-            if raw_names and all(len(n.split()) <= 5 for n in raw_names):
-                return _people(_split_names(text), site)
+        if names := _byline_names(text, site):
+            return names
+    # A byline without a class says what it is in words: "By <a href=...>Jane Roe</a>".
+    for link in _by_links(tree):
+        parent = link.getparent()
+        text = _byline_text(parent) if parent is not None else ""
+        if len(text) > MAX_BYLINE_CHARS:
+            text = "By " + element_text(link)
+        if names := _byline_names(text, site):
+            return names
     return []
+
+
+def _byline_names(text: str, site: frozenset[str]) -> list[str]:
+    """The people a byline's text names, or [] for text that is more than names."""
+    text = " ".join(text.split())
+    if not 2 < len(text) <= MAX_BYLINE_CHARS:
+        return []
+    # Judged as written: a byline block that reads "Name Agency Published 3:21 p.m. ET" is
+    # more than names even with its dateline cut off. A part that is only a date or a time
+    # ("By Jane Roe and John Doe Monday, November 18, 2019, 04:05 pm PT") is no name either.
+    raw_names = [n for n in _split_names(text, datelines=False) if _without_dateline(n)]
+    if raw_names and all(len(n.split()) <= 5 for n in raw_names):
+        return _people(_split_names(text), site)
+    return []
+
+
+# What stands alone before a byline's link: "By", "By:", "von"...
+_BY_WORD = re.compile(r"^(?:written\s+|posted\s+)?(?:by|von|par|por|di|door|av|af)\s*:?$", re.I)
+_BY_END = re.compile(r"\b(?:by|von|par|por|di|door|av|af)\s*:?\s*$", re.I)
+
+
+def _by_links(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Links that a by-word alone leads in their element ("<p>By <a>Jane Roe</a></p>"), not
+    in a form or comments; in running text ("directed by <a>...</a>") more words lead them."""
+    for link in _LINKS(tree):
+        parent, before = link.getparent(), link.getprevious()
+        near = (before.tail if before is not None else parent.text) or ""
+        if not _BY_END.search(near) if near.strip() else before is None:
+            continue
+        lead = (parent.text or "").strip()
+        for sibling in link.itersiblings(preceding=True):
+            lead = f"{element_text(sibling)} {sibling.tail or ''} {lead}".strip()
+            if len(lead) > 20:  # longer than any by-word: running text
+                break
+        if _BY_WORD.match(" ".join(lead.split())):
+            yield link
+
+
+_LINKS = XPath(
+    "//a[@href and not(ancestor::form)"
+    " and not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
+)
 
 
 def _byline_text(el: HtmlElement) -> str:
@@ -431,6 +480,10 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any(_ARTICLE_TYPES.search(t) for t in _types(obj))
 
 
+def _is_web_page(obj: dict[str, Any]) -> bool:
+    return any(t.endswith("WebPage") for t in _types(obj))
+
+
 def _ld_authors(article: dict[str, Any], ld: list[dict[str, Any]]) -> list[str]:
     """Names of the article's authors that are people: a reference ({"@id": ...}, as Yoast's
     graphs write it) is looked up in the page's JSON-LD; organisations are no byline."""
@@ -522,8 +575,13 @@ def _split_names(raw: str, *, datelines: bool = True) -> list[str]:
     if not datelines:
         names = [_unlabelled(n.strip(" .,")) for n in _AUTHOR_SPLIT.split(raw)]
         return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and not n.isdigit()]
-    # Bylines run into their dateline: "Jeff FoustNovember 18", "Jane Roe - 2019-04-10".
+    # Bylines run into their dateline: "Jeff FoustNovember 18", "Jane Roe - 2019-04-10",
+    # "Jane Roe, John Doe on Monday, November 18th, 2019". A dated tail of the whole line is
+    # cut first, so that the commas of its date split no names off it.
     raw = _GLUED_DATE.sub(" ", raw)
+    tail = _DATE_TAIL.search(raw)
+    if tail is not None and tail.start() > 0 and any(c.isdigit() for c in tail[0]):
+        raw = raw[: tail.start()]
     names = [_unlabelled(_without_dateline(n).strip(" .,-|")) for n in _AUTHOR_SPLIT.split(raw)]
     return [n for n in names if n and len(n) <= MAX_AUTHOR_CHARS and any(c.isalpha() for c in n)]
 
