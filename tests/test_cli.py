@@ -164,7 +164,8 @@ def test_inspect_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_crawl_needs_something_to_crawl(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crawl"]) == 2
     assert (
-        capsys.readouterr().err == "newscrawl crawl: give at least one URL, --sitemap or --feed\n"
+        capsys.readouterr().err
+        == "newscrawl crawl: give at least one URL, --sitemap, --feed or --urls\n"
     )
 
 

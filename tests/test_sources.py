@@ -102,7 +102,7 @@ def test_structural_errors() -> None:
         parse_sources({"source": {}})
     with pytest.raises(ConfigError, match="name must be lowercase"):
         parse_sources({"sources": {"Bad Name": {"start_urls": ["http://e.org/"]}}})
-    with pytest.raises(ConfigError, match="needs start_urls, sitemap_urls or feed_urls"):
+    with pytest.raises(ConfigError, match="needs start_urls, sitemap_urls, feed_urls or url_file"):
         parse_sources({"sources": {"site": {"schedule": "1h"}}})
     with pytest.raises(ConfigError, match=r"\[defaults\]: unknown key 'shedule'"):
         parse_sources({"defaults": {"shedule": "1h"}, **_one()})
@@ -161,3 +161,14 @@ def test_schedule_fills_the_demo_placeholder_of_every_source_without_only() -> N
     args = argparse.Namespace(sources=str(REPO / "sources.toml"), only=[])
     (demo,) = [s for s in load(args, {"demo": "http://127.0.0.1:8123"}) if s.name == "demo"]
     assert demo.start_urls == ["http://127.0.0.1:8123/"]
+
+
+def test_a_url_file_is_found_beside_the_sources_file(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    sources_file = tmp_path / "conf" / "sources.toml"
+    sources_file.write_text('[sources.watch]\nurl_file = "lists/watch.csv"\n', "utf-8")
+    (watch,) = load_sources(sources_file)
+    expected = str((tmp_path / "conf" / "lists" / "watch.csv").resolve())
+    assert watch.spider_args()["url_file"] == expected
+    with pytest.raises(ConfigError, match="key 'url_file' must be a str"):
+        parse_sources({"sources": {"watch": {"url_file": ["a.txt"]}}})

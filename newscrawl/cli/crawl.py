@@ -19,9 +19,11 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from newscrawl.core.since import parse_since
 from newscrawl.exceptions import ConfigError
 from newscrawl.ops.sources import check_setting_string
 from newscrawl.pipelines.writer import dated_path, default_run_id, stats_path
+from newscrawl.spiders.discovery import read_url_list
 
 __all__ = ["CrawlOutcome", "add_arguments", "default_output", "run", "run_crawl"]
 
@@ -165,6 +168,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="RSS or Atom feed URL (repeatable)",
     )
     parser.add_argument(
+        "--urls",
+        dest="url_file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="pages to fetch as they are, links not followed: one URL a line, or a CSV/TSV "
+        "whose header names a url column ('-': standard input)",
+    )
+    parser.add_argument(
         "--allowed-domain",
         action="append",
         default=[],
@@ -251,9 +263,38 @@ def check_urls(urls: list[str], option: str) -> None:
         raise CliError(f"{option}: not an http(s) URL: {url!r}{hint}", code=2)
 
 
+@contextmanager
+def _url_list(path: Path | None) -> Iterator[Path | None]:
+    """The checked URL list to give the spider (a copy of standard input for '-'), or None."""
+    if path is None:
+        yield None
+        return
+    if str(path) == "-":
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as copy:
+            copy.write(sys.stdin.read())
+            copy.flush()
+            yield _checked(Path(copy.name), "-")
+        return
+    yield _checked(path.resolve(), str(path))
+
+
+def _checked(path: Path, name: str) -> Path:
+    try:
+        count = sum(1 for _ in read_url_list(path))
+    except OSError as exc:
+        raise CliError(f"--urls: cannot read {name}: {exc.strerror or exc}", code=2) from None
+    except UnicodeDecodeError:
+        raise CliError(f"--urls: {name} is not UTF-8 text", code=2) from None
+    except ValueError as exc:
+        raise CliError(f"--urls: {str(exc).replace(str(path), name, 1)}", code=2) from None
+    if not count:
+        raise CliError(f"--urls: {name} lists no URL", code=2)
+    return path
+
+
 def run(args: argparse.Namespace) -> int:
-    if not (args.urls or args.sitemap or args.feed):
-        raise CliError("give at least one URL, --sitemap or --feed", code=2)
+    if not (args.urls or args.sitemap or args.feed or args.url_file):
+        raise CliError("give at least one URL, --sitemap, --feed or --urls", code=2)
     for domain in args.allowed_domain:
         if "/" in domain or ":" in domain or not domain.strip("."):
             raise CliError(f"--allowed-domain: give a domain like example.com, not {domain!r}", 2)
@@ -268,6 +309,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(f"--{exc}", code=2) from None
     spider_args: dict[str, str] = {}
+    with _url_list(args.url_file) as url_file:
+        if url_file is not None:
+            spider_args["url_file"] = str(url_file)
+        return _run(args, spider_args, cutoff)
+
+
+def _run(args: argparse.Namespace, spider_args: dict[str, str], cutoff: Any) -> int:
     if args.urls:
         spider_args["start_urls"] = ",".join(args.urls)
     if args.sitemap:

@@ -44,6 +44,7 @@ _URL_KEYS = ("start_urls", "sitemap_urls", "feed_urls")
 _SOURCE_KEYS = frozenset(
     [
         *_URL_KEYS,
+        "url_file",
         "allowed_domains",
         "schedule",
         "max_articles",
@@ -77,6 +78,8 @@ class Source:
     start_urls: list[str] = field(default_factory=list)
     sitemap_urls: list[str] = field(default_factory=list)
     feed_urls: list[str] = field(default_factory=list)
+    # A list of pages to fetch as they are (read at each run; relative to the sources file).
+    url_file: str = ""
     allowed_domains: list[str] = field(default_factory=list)
     max_articles: int = 0
     follow_links: bool = True
@@ -93,6 +96,8 @@ class Source:
             values = getattr(self, key)
             if values:
                 args[key] = ",".join(values)
+        if self.url_file:
+            args["url_file"] = self.url_file
         if self.max_articles:
             args["max_articles"] = str(self.max_articles)
         if not self.follow_links:
@@ -132,9 +137,13 @@ def load_sources(
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     try:
-        return parse_sources(data, variables, only)
+        sources = parse_sources(data, variables, only)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    for source in sources:
+        if source.url_file:
+            source.url_file = str((Path(path).parent / source.url_file).resolve())
+    return sources
 
 
 def parse_sources(
@@ -182,8 +191,9 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
     urls: dict[str, list[str]] = {}
     for key in _URL_KEYS:
         urls[key] = [_url(where, key, u, variables) for u in _str_list(where, key, t.get(key))]
-    if not any(urls.values()):
-        raise ConfigError(f"{where}: needs start_urls, sitemap_urls or feed_urls")
+    url_file = _typed(where, "url_file", t.get("url_file", ""), str)
+    if not (any(urls.values()) or url_file):
+        raise ConfigError(f"{where}: needs start_urls, sitemap_urls, feed_urls or url_file")
     domains = _str_list(where, "allowed_domains", t.get("allowed_domains"))
     try:
         text = _typed(where, "schedule", t.get("schedule", DEFAULT_SCHEDULE), str)
@@ -206,6 +216,7 @@ def _build(name: str, t: dict[str, Any], variables: dict[str, str] | None) -> So
     return Source(
         name=name,
         schedule=schedule,
+        url_file=url_file,
         allowed_domains=domains,
         max_articles=max_articles,
         follow_links=_typed(where, "follow_links", t.get("follow_links", True), bool),

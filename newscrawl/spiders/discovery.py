@@ -1,4 +1,5 @@
-"""Parse sitemaps (incl. indexes and Google News blocks) and RSS/Atom feeds into URL entries.
+"""Parse sitemaps (incl. indexes and Google News blocks), RSS/Atom feeds and URL lists into
+URL entries.
 
 Scrapy's `Sitemap` drops nested elements such as `<news:news>`, whose publication date is the
 best freshness hint a news sitemap has, so sitemaps are read here with lxml directly (with
@@ -7,12 +8,16 @@ entity resolution off and recovery on, as Scrapy does).
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from itertools import chain
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-__all__ = ["Entry", "parse_feed", "parse_sitemap"]
+__all__ = ["Entry", "parse_feed", "parse_sitemap", "read_url_list"]
 
 
 @dataclass(slots=True)
@@ -98,3 +103,46 @@ def parse_feed(body: bytes, base_url: str = "") -> list[Entry]:
                     )
                 )
     return entries
+
+
+def read_url_list(path: str | Path) -> Iterator[str]:
+    """The URLs of a list file, one by one: one URL a line, or a CSV/TSV whose header names a
+    `url` column (as exports from GDELT, Media Cloud or a spreadsheet have it). Blank lines and
+    lines starting with `#` are skipped; anything else that is no http(s) URL is a ValueError
+    naming its line, so a list is checked whole before a crawl relies on it."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        lines = ((number, line.strip()) for number, line in enumerate(fh, 1) if line.strip())
+        lines = ((n, line) for n, line in lines if not line.startswith("#"))
+        first = next(lines, None)
+        if first is None:
+            return
+        column = _url_column(first[1])
+        rows: Iterator[tuple[int, str]]
+        if column is None:
+            rows = chain([first], lines)
+        else:
+            index, delimiter = column
+            rows = (
+                (n, fields[index].strip() if index < len(fields) else "")
+                for n, line in lines
+                for fields in csv.reader([line], delimiter=delimiter)
+            )
+        for number, url in rows:
+            if not url:  # a CSV row without one
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{path}, line {number}: not an http(s) URL: {url[:200]!r}")
+            yield url
+
+
+def _url_column(header: str) -> tuple[int, str] | None:
+    """(index, delimiter) of the `url` column a CSV/TSV header names, or None for a URL."""
+    if "://" in header:
+        return None
+    for delimiter in ("\t", ",", ";"):
+        names = [name.strip().strip('"').lower() for name in header.split(delimiter)]
+        for wanted in ("url", "link", "href", "article_url", "sourceurl", "source_url"):
+            if wanted in names:
+                return names.index(wanted), delimiter
+    return None

@@ -29,7 +29,7 @@ from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, linke
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
-from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap
+from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap, read_url_list
 from newscrawl.spiders.links import body_links, feed_links, rel_links, url_host
 
 __all__ = ["NewsSpider"]
@@ -70,9 +70,11 @@ class NewsSpider(scrapy.Spider):
     """Crawl news sites from start pages, sitemaps and feeds.
 
     Arguments (``-a name=value``; lists are comma-separated): ``start_urls``,
-    ``sitemap_urls``, ``feed_urls``, ``allowed_domains`` (default: the domains of all given
-    URLs), ``max_articles`` (default: ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default
-    true; false fetches only what sitemaps and feeds list), ``since`` (an age such as ``7d``
+    ``sitemap_urls``, ``feed_urls``, ``url_file`` (a file of pages to fetch as they are, whose
+    links are not followed: one URL a line, or a CSV/TSV with a ``url`` column),
+    ``allowed_domains`` (default: the domains of all given URLs), ``max_articles`` (default:
+    ``NEWSCRAWL_MAX_ARTICLES``), ``follow_links`` (default true; false fetches only what
+    sitemaps and feeds list), ``since`` (an age such as ``7d``
     or a date: sitemap and feed entries dated before it are skipped, and the cleaning stage
     drops records published before it), ``discover`` (default: as ``follow_links``; false
     reads no feeds or sitemaps but those given).
@@ -104,6 +106,7 @@ class NewsSpider(scrapy.Spider):
         start_urls: str | list[str] | None = None,
         sitemap_urls: str | list[str] | None = None,
         feed_urls: str | list[str] | None = None,
+        url_file: str | None = None,
         allowed_domains: str | list[str] | None = None,
         max_articles: str | int | None = None,
         follow_links: str | bool = True,
@@ -116,16 +119,17 @@ class NewsSpider(scrapy.Spider):
         self.start_urls = _split(start_urls)
         self.sitemap_urls = _split(sitemap_urls)
         self.feed_urls = _split(feed_urls)
-        if not (self.start_urls or self.sitemap_urls or self.feed_urls):
-            raise ValueError("news spider needs start_urls, sitemap_urls or feed_urls")
+        # A list of pages to fetch as they are (read twice: checked and its hosts taken now,
+        # requested lazily in `start`, so that a list of millions costs no memory).
+        self.url_file = url_file or None
+        listed_hosts = {_host(url) for url in read_url_list(url_file)} if url_file else set()
+        if not (self.start_urls or self.sitemap_urls or self.feed_urls or self.url_file):
+            raise ValueError("news spider needs start_urls, sitemap_urls, feed_urls or url_file")
         for url in self.start_urls + self.sitemap_urls + self.feed_urls:
             if urlsplit(url).scheme not in ("http", "https"):
                 raise ValueError(f"not an http(s) URL: {url!r}")
         domains = _split(allowed_domains) or sorted(
-            {
-                (urlsplit(u).hostname or "").removeprefix("www.")
-                for u in self.start_urls + self.sitemap_urls + self.feed_urls
-            }
+            {_host(u) for u in self.start_urls + self.sitemap_urls + self.feed_urls} | listed_hosts
         )
         self.allowed_domains = domains
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
@@ -173,6 +177,18 @@ class NewsSpider(scrapy.Spider):
                 priority=15,
                 meta={"newscrawl_start": self.discover},
             )
+        if self.url_file:
+            for url in read_url_list(self.url_file):
+                self.crawler.stats.inc_value("newscrawl/spider/listed")
+                # A listed page is wanted wherever it redirects (a short link, a moved
+                # site): nothing is followed from it, so no crawl can wander off with it.
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse,
+                    errback=self.on_error,
+                    priority=ARTICLE_PRIORITY,
+                    meta={"newscrawl_listed": True, "allow_offsite": True},
+                )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Yield the page as a RawPage and follow its links within the allowed domains."""
@@ -219,9 +235,10 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newscrawl/spider/skipped/article_part")
             if number == 2:  # for a first page that does not name its next one
                 _room(self._waiting_parts)[hash(article_key)] = response.url
-            yield from self._follow(links)
+            yield from self._follow(response, links)
             if self._allowed(prev):
-                yield scrapy.Request(prev, callback=self.parse, errback=self.on_error)
+                listed = {"newscrawl_listed": True} if _listed(response) else {}
+                yield scrapy.Request(prev, callback=self.parse, errback=self.on_error, meta=listed)
             return
         if not following and number == 1 and self._waiting_parts:
             following = self._waiting_parts.pop(hash(article_key), "")
@@ -236,7 +253,7 @@ class NewsSpider(scrapy.Spider):
             _room(self._alone).add(hash(article_key))
         # Links go to the scheduler before the page goes to the pipelines: the cleaning stage
         # may hold the page until more of its site arrives, and must see that more is coming.
-        yield from self._follow(links)
+        yield from self._follow(response, links)
         page = RawPage(
             url=response.url,
             html=response.body,
@@ -248,7 +265,7 @@ class NewsSpider(scrapy.Spider):
             hints=dict(response.meta.get("newscrawl_hints") or {}),
         )
         if first_of_parts and self._allowed(following):
-            yield self._part_request(following, page)
+            yield self._part_request(following, page, response)
         else:
             yield page
 
@@ -272,9 +289,9 @@ class NewsSpider(scrapy.Spider):
             more = more and self._allowed(following) and is_next_part(response.url, following)
             if more:
                 self._seen_links.add(following)  # fetched below as a part, not as a page
-            yield from self._follow(links)
+            yield from self._follow(response, links)
             if more:
-                yield self._part_request(following, page)
+                yield self._part_request(following, page, response)
                 return
         yield page
 
@@ -297,7 +314,7 @@ class NewsSpider(scrapy.Spider):
                 (response.headers.get("Content-Length") or b"none").decode("latin-1"),
             )
 
-    def _part_request(self, url: str, page: RawPage) -> scrapy.Request:
+    def _part_request(self, url: str, page: RawPage, response: Response) -> scrapy.Request:
         # Not filtered: the page may also be queued as a link or a sitemap entry, where it is
         # skipped as a part; here it must be fetched, or the article would never be passed on.
         return scrapy.Request(
@@ -306,19 +323,24 @@ class NewsSpider(scrapy.Spider):
             errback=self.part_failed,
             dont_filter=True,
             priority=ARTICLE_PRIORITY + 1,
-            meta={"newscrawl_article": page},
+            meta={"newscrawl_article": page, "newscrawl_listed": _listed(response)},
         )
 
     def _links(self, response: Response, encoding: str, *, more_parts: bool) -> list[str]:
-        """The page's links: to follow, and (`more_parts`) to find its pager in; a spider that
-        follows no links and knows the page's parts from its head reads none."""
-        if not (self.follow_links or more_parts):
+        """The page's links: to follow, and (`more_parts`) to find its pager in; a page whose
+        links are not followed and whose parts its head names reads none."""
+        if not (self._follows(response) or more_parts):
             return []
         return body_links(response.body, encoding, response.url)
 
-    def _follow(self, links: list[str]) -> Iterator[scrapy.Request]:
+    def _follows(self, response: Response) -> bool:
+        """Whether the page's links are followed: not without `follow_links`, and never from
+        a page of a URL list (and its parts), which is fetched as it is."""
+        return self.follow_links and not _listed(response)
+
+    def _follow(self, response: Response, links: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the page's links within the allowed domains (none without follow)."""
-        if not self.follow_links:
+        if not self._follows(response):
             return
         for url in links:
             # Most links of a page (navigation, teasers) were queued from earlier pages;
@@ -441,6 +463,14 @@ class NewsSpider(scrapy.Spider):
 
 def _yes(value: str | bool) -> bool:
     return str(value).lower() not in ("0", "false", "no", "off")
+
+
+def _listed(response: Response) -> bool:
+    return bool(response.meta.get("newscrawl_listed"))
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _origin(url: str) -> str:
