@@ -71,6 +71,7 @@ _SKIPPED = {
     "newscrawl/incremental/skipped": "unchanged",
     "newscrawl/spider/skipped/before_since": "before_since",
     "newscrawl/spider/skipped/article_part": "article_part",  # joined to its first page instead
+    "newscrawl/spider/skipped/already_in_output": "already_in_output",  # a listed page
 }
 
 

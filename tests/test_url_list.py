@@ -132,3 +132,21 @@ def test_a_listed_page_is_fetched_where_it_redirects(tmp_path: Path) -> None:
             short.server_close()
     assert run.returncode == 0, run.log[-2000:]
     assert [r["url"] for r in run.records] == [target]
+
+
+def test_a_list_crawl_started_again_fetches_only_the_pages_not_written(tmp_path: Path) -> None:
+    """After Ctrl-C or a crash, the same command into the same output goes on where it was."""
+    site = _site(tmp_path)
+    out = tmp_path / "o.jsonl"
+    url_file = tmp_path / "urls.txt"
+    with serve(site) as server:
+        urls = [server.url(f"/news/story-{i}.html") for i in range(3)]
+        url_file.write_text("\n".join(urls[:2]) + "\n", "utf-8")
+        first = run_crawl(tmp_path, {"url_file": str(url_file)}, output=out)
+        url_file.write_text("\n".join(urls) + "\n", "utf-8")  # the list has grown
+        again = run_crawl(tmp_path, {"url_file": str(url_file)}, output=out)
+    assert first.returncode == again.returncode == 0, again.log[-2000:]
+    assert len(first.records) == 2 and len(again.records) == 3
+    stats = again.stats["stats"]
+    assert stats["newscrawl/spider/pages"] == 1
+    assert again.stats["summary"]["skipped"]["already_in_output"] == 2

@@ -23,9 +23,20 @@ from newscrawl.core.record import ArticleKeys
 from newscrawl.pipelines.drop import drop
 from newscrawl.pipelines.writer import output_path
 
-__all__ = ["DedupPipeline"]
+__all__ = ["DedupPipeline", "read_back_output"]
 
 logger = logging.getLogger(__name__)
+
+
+def read_back_output(crawler: Crawler) -> Path | None:
+    """The output whose articles a crawl does not write again, or None: with dedup and the
+    writer on, and not in incremental mode (whose seen store decides, and writes changes)."""
+    s = crawler.settings
+    if not s.getbool("NEWSCRAWL_DEDUP_ENABLED") or not s.getbool("NEWSCRAWL_WRITER_ENABLED", True):
+        return None
+    if s.getbool("NEWSCRAWL_INCREMENTAL_ENABLED", False):
+        return None
+    return output_path(s, getattr(crawler.spidercls, "name", None) or "crawl")
 
 
 class DedupPipeline:
@@ -45,15 +56,9 @@ class DedupPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
-        s = crawler.settings
-        if not s.getbool("NEWSCRAWL_DEDUP_ENABLED"):
+        if not crawler.settings.getbool("NEWSCRAWL_DEDUP_ENABLED"):
             raise NotConfigured("NEWSCRAWL_DEDUP_ENABLED is off")
-        output = None
-        if s.getbool("NEWSCRAWL_WRITER_ENABLED", True) and not s.getbool(
-            "NEWSCRAWL_INCREMENTAL_ENABLED", False
-        ):
-            output = output_path(s, getattr(crawler.spidercls, "name", None) or "crawl")
-        return cls(crawler.stats, output=output)
+        return cls(crawler.stats, output=read_back_output(crawler))
 
     def open_spider(self, spider: Any = None) -> None:
         if self.output is None or not self.output.is_file():

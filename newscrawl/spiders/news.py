@@ -26,9 +26,11 @@ from twisted.python.failure import Failure
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.pagetype import looks_like_article_url, looks_like_listing_url
 from newscrawl.core.pagination import MAX_PARTS, first_part, is_next_part, linked_part, part_of
+from newscrawl.core.record import ArticleKeys
 from newscrawl.core.since import parse_moment, parse_since
 from newscrawl.core.urls import canonicalize
 from newscrawl.items import RawPage
+from newscrawl.pipelines.dedup import read_back_output
 from newscrawl.spiders.discovery import Entry, parse_feed, parse_sitemap, read_url_list
 from newscrawl.spiders.links import body_links, feed_links, rel_links, url_host
 
@@ -178,8 +180,16 @@ class NewsSpider(scrapy.Spider):
                 meta={"newscrawl_start": self.discover},
             )
         if self.url_file:
+            # A list crawl started again into its output (after Ctrl-C or a crash) fetches
+            # only the pages not written yet: a list may be long, and its pages stay as they
+            # were. (In incremental mode the seen store decides, and re-checks them.)
+            output = read_back_output(self.crawler)
+            written = ArticleKeys.of_file(output)[0] if output and output.is_file() else None
             for url in read_url_list(self.url_file):
                 self.crawler.stats.inc_value("newscrawl/spider/listed")
+                if written is not None and written.same_url({"url": url}):
+                    self.crawler.stats.inc_value("newscrawl/spider/skipped/already_in_output")
+                    continue
                 # A listed page is wanted wherever it redirects (a short link, a moved
                 # site): nothing is followed from it, so no crawl can wander off with it.
                 yield scrapy.Request(
