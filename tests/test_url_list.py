@@ -52,6 +52,9 @@ def test_a_list_is_read_as_lines_or_as_a_csv_column(tmp_path: Path) -> None:
         "utf-8",
     )
     assert list(read_url_list(table)) == ["https://a.example/1", "http://b.example/2"]
+    excel = tmp_path / "excel.csv"  # "CSV" as a spreadsheet saves it on Windows
+    excel.write_bytes("Titel;URL\nCafé crème;https://a.example/café\n".encode("cp1252"))
+    assert list(read_url_list(excel)) == ["https://a.example/café"]
     tsv = tmp_path / "urls.tsv"
     tsv.write_text("id\turl\n1\thttps://a.example/1\n", "utf-8")
     assert list(read_url_list(tsv)) == ["https://a.example/1"]

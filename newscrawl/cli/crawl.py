@@ -283,8 +283,6 @@ def _checked(path: Path, name: str) -> Path:
         count = sum(1 for _ in read_url_list(path))
     except OSError as exc:
         raise CliError(f"--urls: cannot read {name}: {exc.strerror or exc}", code=2) from None
-    except UnicodeDecodeError:
-        raise CliError(f"--urls: {name} is not UTF-8 text", code=2) from None
     except ValueError as exc:
         raise CliError(f"--urls: {str(exc).replace(str(path), name, 1)}", code=2) from None
     if not count:

@@ -109,8 +109,10 @@ def read_url_list(path: str | Path) -> Iterator[str]:
     """The URLs of a list file, one by one: one URL a line, or a CSV/TSV whose header names a
     `url` column (as exports from GDELT, Media Cloud or a spreadsheet have it). Blank lines and
     lines starting with `#` are skipped; anything else that is no http(s) URL is a ValueError
-    naming its line, so a list is checked whole before a crawl relies on it."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    naming its line, so a list is checked whole before a crawl relies on it. A file that is
+    not UTF-8 (a spreadsheet saved as "CSV" on Windows) is read as windows-1252 where it is
+    not."""
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = ((number, line.strip()) for number, line in enumerate(fh, 1) if line.strip())
         lines = ((n, line) for n, line in lines if not line.startswith("#"))
         first = next(lines, None)
@@ -130,10 +132,21 @@ def read_url_list(path: str | Path) -> Iterator[str]:
         for number, url in rows:
             if not url:  # a CSV row without one
                 continue
+            if not url.isascii():
+                url = _legacy(url)
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"{path}, line {number}: not an http(s) URL: {url[:200]!r}")
             yield url
+
+
+def _legacy(text: str) -> str:
+    """`text` with the bytes that were not UTF-8 read as windows-1252."""
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
 
 
 def _url_column(header: str) -> tuple[int, str] | None:
