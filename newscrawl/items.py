@@ -29,6 +29,9 @@ class RawPage:
     encoding: str | None = None
     # The article's further pages, when it is split over several: (url, html, encoding) each.
     parts: list[ArticlePart] = field(default_factory=list)
+    # The URL a URL list gave for this page (`url_file`), which the record keeps so that it
+    # joins back to the list: redirects and canonical links make `url` differ from it.
+    listed_url: str | None = None
 
 
 class ArticleRecord(TypedDict, total=False):
@@ -54,4 +57,5 @@ class ArticleRecord(TypedDict, total=False):
     fingerprint: str
     source: str
     is_update: bool
+    listed_url: str
     removed: list[dict[str, Any]]

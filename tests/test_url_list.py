@@ -13,6 +13,7 @@ import pytest
 from conftest import run_crawl
 
 from newscrawl.cli import main
+from newscrawl.core.record import validate_record
 from newscrawl.demo import serve
 from newscrawl.spiders.discovery import read_url_list
 
@@ -81,6 +82,10 @@ def test_listed_pages_are_fetched_as_they_are(tmp_path: Path) -> None:
         "/news/story-1.html",
         "/news/story-3.html",
     ]
+    assert {r["listed_url"] for r in run.records} == {
+        server.url(f"/news/story-{i}.html") for i in (1, 3)
+    }
+    assert all(validate_record(r) == [] for r in run.records)
     stats = run.stats["stats"]
     assert stats["newscrawl/spider/listed"] == 3
     assert stats["newscrawl/spider/pages"] == 2  # the repeat is the dupefilter's
@@ -128,13 +133,14 @@ def test_a_listed_page_is_fetched_where_it_redirects(tmp_path: Path) -> None:
         threading.Thread(target=short.serve_forever, daemon=True).start()
         try:
             url_file = tmp_path / "urls.txt"
-            url_file.write_text(f"http://127.0.0.1:{short.server_address[1]}/s/4\n", "utf-8")
+            listed = f"http://127.0.0.1:{short.server_address[1]}/s/4"
+            url_file.write_text(listed + "\n", "utf-8")
             run = run_crawl(tmp_path, {"url_file": str(url_file)})
         finally:
             short.shutdown()
             short.server_close()
     assert run.returncode == 0, run.log[-2000:]
-    assert [r["url"] for r in run.records] == [target]
+    assert [(r["url"], r["listed_url"]) for r in run.records] == [(target, listed)]
 
 
 def test_a_list_crawl_started_again_fetches_only_the_pages_not_written(tmp_path: Path) -> None:

@@ -209,6 +209,8 @@ class CleaningPipeline:
             source=item.source or "newscrawl",
             removed=result.removed if self.audit else None,
         )
+        if item.listed_url:
+            record["listed_url"] = item.listed_url
         if record["word_count"] < self.min_words:
             drop(self.stats, "too_short", f"{record['word_count']} words: {item.url}")
         if before(record["published"], self.since):

@@ -98,7 +98,8 @@ class NewsSpider(scrapy.Spider):
     ``newscrawl/spider/article_parts``, ``newscrawl/spider/discovered/<feeds|news_sitemaps>``.
     Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item),
     ``newscrawl_start`` (a start page, whose feeds are discovered), ``newscrawl_news_only``
-    (a robots.txt read for its news sitemaps).
+    (a robots.txt read for its news sitemaps), ``newscrawl_listed`` (the URL a URL list gave
+    for the page: no link is followed from it, and its record keeps it as ``listed_url``).
     """
 
     name = "news"
@@ -197,7 +198,7 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse,
                     errback=self.on_error,
                     priority=ARTICLE_PRIORITY,
-                    meta={"newscrawl_listed": True, "allow_offsite": True},
+                    meta={"newscrawl_listed": url, "allow_offsite": True},
                 )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -247,7 +248,7 @@ class NewsSpider(scrapy.Spider):
                 _room(self._waiting_parts)[hash(article_key)] = response.url
             yield from self._follow(response, links)
             if self._allowed(prev):
-                listed = {"newscrawl_listed": True} if _listed(response) else {}
+                listed = {"newscrawl_listed": _listed(response)} if _listed(response) else {}
                 yield scrapy.Request(prev, callback=self.parse, errback=self.on_error, meta=listed)
             return
         if not following and number == 1 and self._waiting_parts:
@@ -273,6 +274,7 @@ class NewsSpider(scrapy.Spider):
             headers=_headers(response),
             source=self.source,
             hints=dict(response.meta.get("newscrawl_hints") or {}),
+            listed_url=_listed(response) or None,
         )
         if first_of_parts and self._allowed(following):
             yield self._part_request(following, page, response)
@@ -475,8 +477,9 @@ def _yes(value: str | bool) -> bool:
     return str(value).lower() not in ("0", "false", "no", "off")
 
 
-def _listed(response: Response) -> bool:
-    return bool(response.meta.get("newscrawl_listed"))
+def _listed(response: Response) -> str:
+    """The URL a URL list gave for the page (or for the article it is a part of), or ""."""
+    return response.meta.get("newscrawl_listed") or ""
 
 
 def _host(url: str) -> str:
