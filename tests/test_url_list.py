@@ -136,11 +136,15 @@ def test_a_listed_page_is_fetched_where_it_redirects(tmp_path: Path) -> None:
             listed = f"http://127.0.0.1:{short.server_address[1]}/s/4"
             url_file.write_text(listed + "\n", "utf-8")
             run = run_crawl(tmp_path, {"url_file": str(url_file)})
+            again = run_crawl(tmp_path, {"url_file": str(url_file)})  # into the same output
         finally:
             short.shutdown()
             short.server_close()
-    assert run.returncode == 0, run.log[-2000:]
+    assert run.returncode == again.returncode == 0, run.log[-2000:]
     assert [(r["url"], r["listed_url"]) for r in run.records] == [(target, listed)]
+    # Run again, the short link is known as the article's: it is not fetched a second time.
+    assert again.stats["summary"]["skipped"] == {"already_in_output": 1}
+    assert "newscrawl/spider/pages" not in again.stats["stats"]
 
 
 def test_a_list_crawl_started_again_fetches_only_the_pages_not_written(tmp_path: Path) -> None:

@@ -141,8 +141,9 @@ def _digest(text: str) -> bytes:
 
 
 class ArticleKeys:
-    """The articles a set of records holds: their URL keys (address and canonical URL, folded
-    by `url_key`) and their text fingerprints, as short digests.
+    """The articles a set of records holds: their URL keys (address, canonical URL and the
+    address a URL list gave, folded by `url_key`) and their text fingerprints, as short
+    digests.
 
     One record per article means one per URL key and one per fingerprint: the same article
     comes under several addresses, and sometimes with one text under unrelated addresses.
@@ -165,7 +166,8 @@ class ArticleKeys:
 
     @staticmethod
     def _url_keys(record: dict[str, Any]) -> set[bytes]:
-        urls = (record.get("url"), record.get("canonical_url"))
+        # A listed page's record answers its list's address too (a short link, say).
+        urls = (record.get("url"), record.get("canonical_url"), record.get("listed_url"))
         return {_digest(url_key(u)) for u in urls if isinstance(u, str) and u}
 
     def same_url(self, record: dict[str, Any]) -> bool:
