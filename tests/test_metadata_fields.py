@@ -131,6 +131,8 @@ def test_a_byline_without_a_class_is_a_by_word_before_a_link() -> None:
     assert byline_authors(fromstring(page.format(byline))) == ["Jane Roe", "John Doe"]
     written = 'Written by <a href="/team">Jane Roe, MS, RD</a> on November 14, 2019'
     assert byline_authors(fromstring(page.format(f"<div>{written}</div>"))) == ["Jane Roe"]
+    split = '<div>Written <span>by</span> <a href="/staff/jane-roe">Jane Roe</a></div>'
+    assert byline_authors(fromstring(page.format(split))) == ["Jane Roe"]
     for not_byline in (
         '<p>The film, directed by <a href="/people/john-doe">John Doe</a>, opens today.</p>',
         '<p>Photo by <a href="/people/john-doe">John Doe</a></p>',

@@ -208,6 +208,13 @@ _BYLINE = XPath(
 )
 # Bylines are short; a longer "author" element is a bio box or a list of other stories.
 MAX_BYLINE_CHARS = 120
+# A byline without a class: a link that a by-word ("By", "By:", "von"...) alone leads.
+_BY_WORD = re.compile(r"^(?:written\s+|posted\s+)?(?:by|von|par|por|di|door|av|af)\s*:?$", re.I)
+_BY_END = re.compile(r"\b(?:by|von|par|por|di|door|av|af)\s*:?\s*$", re.I)
+_LINKS = XPath(
+    "//a[@href and not(ancestor::form)"
+    " and not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
+)
 
 
 def byline_authors(tree: HtmlElement, site: frozenset[str] = frozenset()) -> list[str]:
@@ -243,32 +250,26 @@ def _byline_names(text: str, site: frozenset[str]) -> list[str]:
     return []
 
 
-# What stands alone before a byline's link: "By", "By:", "von"...
-_BY_WORD = re.compile(r"^(?:written\s+|posted\s+)?(?:by|von|par|por|di|door|av|af)\s*:?$", re.I)
-_BY_END = re.compile(r"\b(?:by|von|par|por|di|door|av|af)\s*:?\s*$", re.I)
-
-
 def _by_links(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Links that a by-word alone leads in their element ("<p>By <a>Jane Roe</a></p>"), not
     in a form or comments; in running text ("directed by <a>...</a>") more words lead them."""
     for link in _LINKS(tree):
         parent, before = link.getparent(), link.getprevious()
         near = (before.tail if before is not None else parent.text) or ""
-        if not _BY_END.search(near) if near.strip() else before is None:
-            continue
-        lead = (parent.text or "").strip()
+        if near.strip():
+            if not _BY_END.search(near):
+                continue
+        elif before is None:
+            continue  # nothing before the link: "<span>By</span> <a>" has an element
+        lead = ""  # all that comes before the link in its element, in document order
         for sibling in link.itersiblings(preceding=True):
-            lead = f"{element_text(sibling)} {sibling.tail or ''} {lead}".strip()
-            if len(lead) > 20:  # longer than any by-word: running text
+            lead = f"{element_text(sibling)} {sibling.tail or ''} {lead}"
+            if len(lead.strip()) > 20:  # longer than any by-word: running text
                 break
+        else:
+            lead = f"{parent.text or ''} {lead}"
         if _BY_WORD.match(" ".join(lead.split())):
             yield link
-
-
-_LINKS = XPath(
-    "//a[@href and not(ancestor::form)"
-    " and not(ancestor::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
-)
 
 
 def _byline_text(el: HtmlElement) -> str:
