@@ -72,6 +72,7 @@ _SKIPPED = {
     "newscrawl/spider/skipped/before_since": "before_since",
     "newscrawl/spider/skipped/article_part": "article_part",  # joined to its first page instead
     "newscrawl/spider/skipped/already_in_output": "already_in_output",  # a listed page
+    "newscrawl/spider/skipped/not_news": "not_news",  # old entries of a "news" sitemap
 }
 
 

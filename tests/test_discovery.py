@@ -25,8 +25,12 @@ def _article(name: str) -> str:
     )
 
 
-def _urlset(*urls: str) -> str:
-    entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+def _urlset(*urls: str, lastmod: dict[str, str] | None = None) -> str:
+    dates = lastmod or {}
+    entries = "".join(
+        f"<url><loc>{u}</loc>" + (f"<lastmod>{dates[u]}</lastmod>" if u in dates else "") + "</url>"
+        for u in urls
+    )
     return (
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"{entries}</urlset>"
@@ -70,7 +74,11 @@ def _serve_crawl(root: Path, site: Path, spider_args: dict[str, str]) -> CrawlRu
         robots = site / "robots.txt"
         if robots.exists():
             robots.write_text(robots.read_text("utf-8").replace("{base}", base), "utf-8")
-            (site / "sitemap-news.xml").write_text(_urlset(f"{base}/2024/05/news-story.html"))
+            # Only its name says it is a news sitemap: an entry older than a news sitemap
+            # holds is an archive's, and is not fetched.
+            old = f"{base}/2019/01/old-story.html"
+            news = _urlset(f"{base}/2024/05/news-story.html", old, lastmod={old: "2019-01-02"})
+            (site / "sitemap-news.xml").write_text(news)
             (site / "sitemap-archive.xml").write_text(_urlset(f"{base}/2019/01/old-story.html"))
         run = run_crawl(root, {"start_urls": f"{base}/", **spider_args})
     assert run.returncode == 0, run.log[-2000:]
@@ -106,6 +114,7 @@ def test_a_crawl_reads_the_front_pages_feed_and_the_news_sitemap(tmp_path: Path)
     assert stats["newscrawl/spider/discovered/feeds"] == 1
     assert stats["newscrawl/spider/discovered/news_sitemaps"] == 1
     assert run.stats["summary"]["discovered"] == {"feeds": 1, "news_sitemaps": 1}
+    assert run.stats["summary"]["skipped"]["not_news"] == 1  # the old entry
 
 
 def test_discover_false_reads_only_what_was_given(tmp_path: Path) -> None:
@@ -180,3 +189,37 @@ def test_a_feed_the_site_keeps_on_another_host_is_read(tmp_path: Path) -> None:
     assert run.returncode == 0, run.log[-2000:]
     assert [r["url"] for r in run.records] == [f"{base}/2024/05/feed-story.html"]
     assert run.stats["summary"]["discovered"] == {"feeds": 1}
+
+
+def test_a_sitemap_found_by_its_name_adds_what_a_news_sitemap_may_list() -> None:
+    """Newest first, none older than a news sitemap holds unless its news block dates it, and
+    at most as many as one may list; an index's old children are not read either."""
+    from datetime import UTC, datetime, timedelta
+
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.spiders.discovery import Entry
+    from newscrawl.spiders.news import NEWS_SITEMAP_MAX_URLS, NewsSpider
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, start_urls="https://a.example/")
+    crawler.stats.open_spider()
+    today = datetime.now(UTC).date().isoformat()
+    old = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
+    entries = [
+        Entry("https://a.example/old", lastmod=old),
+        Entry("https://a.example/old-but-news", lastmod=old, published=old),
+        Entry("https://a.example/today", lastmod=today),
+        *(Entry(f"https://a.example/undated/{i}") for i in range(NEWS_SITEMAP_MAX_URLS)),
+    ]
+    kept = spider._news_window(spider._recent_first(entries), "urlset")
+    assert [e.url for e in kept[:2]] == [
+        "https://a.example/today",
+        "https://a.example/old-but-news",
+    ]
+    assert len(kept) == NEWS_SITEMAP_MAX_URLS
+    assert "https://a.example/old" not in {e.url for e in kept}
+    index = spider._news_window([Entry("https://a.example/s1.xml", lastmod=old)], "sitemapindex")
+    assert index == []
+    # The old entry, the two past the cap, the old child.
+    assert crawler.stats.get_value("newscrawl/spider/skipped/not_news") == 4

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -45,6 +45,12 @@ MAX_DISCOVERED_FEEDS = 5
 # sitemaps ("sitemap-news.xml", "news-sitemap.xml", "googlenews.xml"), two days of a site by
 # their specification. The others hold the whole archive, which a user asks for by name.
 _NEWS_SITEMAP = re.compile(r"news", re.IGNORECASE)
+# What a sitemap found that way may add, since only its name says it is a news sitemap (an
+# archive kept under /news/ has it too): no entry dated older than a Google News sitemap
+# holds (two days, with a day of slack for time zones) unless it carries its news block's
+# publication date, and no more entries than one may list.
+NEWS_SITEMAP_DAYS = 3
+NEWS_SITEMAP_MAX_URLS = 1000
 # Links remembered to skip repeats (navigation, teasers) before a request is built; past this
 # many (~10 MB) the memory starts afresh: a repeat then costs one dupefilter lookup.
 SEEN_LINKS_MAX = 65_536
@@ -423,7 +429,11 @@ class NewsSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("newscrawl/spider/discovered/news_sitemaps")
                     self.logger.info("reading the news sitemap %s (robots.txt)", url)
                 yield scrapy.Request(
-                    url, callback=self.parse_sitemap, errback=self.on_error, priority=20
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_error,
+                    priority=20,
+                    meta={"newscrawl_news_sitemap": bool(news_only)},
                 )
             return
         body = _sitemap_body(response)
@@ -431,13 +441,37 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newscrawl/spider/skipped/bad_sitemap")
             return
         kind, entries = parse_sitemap(body, response.url)
-        for entry in self._recent_first(entries):
+        entries = self._recent_first(entries)
+        news_only = bool(response.meta.get("newscrawl_news_sitemap"))
+        if news_only:
+            entries = self._news_window(entries, kind)
+        for entry in entries:
             if kind == "sitemapindex":
                 yield scrapy.Request(
-                    entry.url, callback=self.parse_sitemap, errback=self.on_error, priority=20
+                    entry.url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_error,
+                    priority=20,
+                    meta={"newscrawl_news_sitemap": news_only},
                 )
             else:
                 yield self._entry_request(entry, "sitemap_urls")
+
+    def _news_window(self, entries: list[Entry], kind: str) -> list[Entry]:
+        """The entries of a sitemap found by its name that a news sitemap would list (see
+        NEWS_SITEMAP_DAYS); the rest are counted as skipped (`not_news`)."""
+        oldest = datetime.now(UTC) - timedelta(days=NEWS_SITEMAP_DAYS)
+        kept = []
+        for entry in entries:
+            moment = parse_moment(entry.lastmod) if entry.lastmod and not entry.published else None
+            if moment is None or moment >= oldest:
+                kept.append(entry)
+        if kind != "sitemapindex":
+            kept = kept[:NEWS_SITEMAP_MAX_URLS]
+        skipped = len(entries) - len(kept)
+        if skipped:
+            self.crawler.stats.inc_value("newscrawl/spider/skipped/not_news", skipped)
+        return kept
 
     def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Request every item of an RSS or Atom feed."""
