@@ -151,6 +151,26 @@ def test_inspect_summary_show_and_validate(
     assert report.endswith("12 of 14 line(s) valid\n")
 
 
+def test_inspect_names_the_largest_domains_and_json_gives_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A crawl of many sites: the summary stays one readable line; --json is for scripts."""
+    from newscrawl.cli.inspect import SUMMARY_TOP
+
+    out = tmp_path / "many.jsonl"
+    sites = [f"site{i:02d}.example" for i in range(SUMMARY_TOP + 5)]
+    records = [{"url": f"https://{d}/a", "text": "Text.", "domain": d} for d in sites]
+    records += [{"url": "https://site00.example/b", "text": "More.", "domain": "site00.example"}]
+    out.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert main(["inspect", str(out)]) == 0
+    domains = capsys.readouterr().out.splitlines()[1]
+    assert domains.startswith("domains: site00.example 2, site01.example 1, ")
+    assert domains.endswith(" and 5 more (5 records)")
+    assert main(["inspect", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["records"] == len(records) and len(summary["domains"]) == len(sites)
+
+
 def test_inspect_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(tmp_path / "none.jsonl")]) == 1
     assert "no such file or directory" in capsys.readouterr().err

@@ -59,6 +59,9 @@ def test_a_list_is_read_as_lines_or_as_a_csv_column(tmp_path: Path) -> None:
     tsv = tmp_path / "urls.tsv"
     tsv.write_text("id\turl\n1\thttps://a.example/1\n", "utf-8")
     assert list(read_url_list(tsv)) == ["https://a.example/1"]
+    plain = tmp_path / "plain.tsv"  # no header: the URL, then its title
+    plain.write_text("https://a.example/1\tBudget passes\nhttps://a.example/2 x\n", "utf-8")
+    assert list(read_url_list(plain)) == ["https://a.example/1", "https://a.example/2"]
 
 
 def test_a_line_that_is_no_url_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -98,7 +101,7 @@ def test_newscrawl_crawl_reads_a_list_from_stdin_and_checks_it_first(
     out = tmp_path / "o.jsonl"
     with serve(site) as server:
         listed = f"url\n{server.url('/news/story-2.html')}\n"
-        monkeypatch.setattr("sys.stdin", io.StringIO(listed))
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(listed.encode())))
         argv = ["crawl", "--urls", "-", "-o", str(out), "-s", "DOWNLOAD_DELAY=0"]
         assert main(argv) == 0
     assert "articles written: 1" in capsys.readouterr().out

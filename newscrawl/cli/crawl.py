@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -270,8 +271,10 @@ def _url_list(path: Path | None) -> Iterator[Path | None]:
         yield None
         return
     if str(path) == "-":
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as copy:
-            copy.write(sys.stdin.read())
+        if sys.stdin.isatty():
+            print("reading URLs from standard input, one a line (end with Ctrl-D)", file=sys.stderr)
+        with tempfile.NamedTemporaryFile("wb", suffix=".txt") as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy)  # bytes: the list decodes them
             copy.flush()
             yield _checked(Path(copy.name), "-")
         return

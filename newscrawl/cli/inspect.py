@@ -9,6 +9,7 @@ record schema and names the bad ones.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import textwrap
 from collections import Counter, deque
@@ -20,6 +21,9 @@ from newscrawl.core.jsonl import iter_jsonl
 from newscrawl.core.record import validate_record
 
 __all__ = ["add_arguments", "audit_diff", "print_summary", "run", "summarize_files"]
+
+# Domains and languages the summary names; `--json` gives them all.
+SUMMARY_TOP = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--validate", action="store_true", help="check every line against the record schema"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary as one JSON object (every domain and language, for scripts)",
     )
 
 
@@ -102,8 +111,8 @@ def print_summary(s: dict[str, Any]) -> None:
         f"records: {s['records']} in {s['files']} file(s)"
         + (f", {s['unreadable_lines']} unreadable line(s)" if s["unreadable_lines"] else "")
     )
-    print("domains: " + (", ".join(f"{d} {n}" for d, n in s["domains"].items()) or "-"))
-    print("languages: " + (", ".join(f"{k} {n}" for k, n in s["languages"].items()) or "-"))
+    print(_counts("domains", s["domains"]))
+    print(_counts("languages", s["languages"]))
     rng = s["date_range"]
     print(f"published: {rng[0]} .. {rng[1]}" if rng else "published: -")
     print(f"median length: {s['median_words']:g} words")
@@ -111,6 +120,18 @@ def print_summary(s: dict[str, Any]) -> None:
         f"with authors: {100 * s['with_authors']:.0f}%   "
         f"with published date: {100 * s['with_published']:.0f}%"
     )
+
+
+def _counts(name: str, counts: dict[str, int]) -> str:
+    """ "name: a 12, b 3", the largest SUMMARY_TOP only; the rest summed up after them."""
+    if not counts:
+        return f"{name}: -"
+    shown = list(counts.items())[:SUMMARY_TOP]
+    line = f"{name}: " + ", ".join(f"{k} {n}" for k, n in shown)
+    rest = len(counts) - len(shown)
+    if rest:
+        line += f" and {rest} more ({sum(counts.values()) - sum(n for _, n in shown)} records)"
+    return line
 
 
 def _show(paths: list[Path], n: int, removed: bool) -> None:
@@ -213,7 +234,10 @@ def run(args: argparse.Namespace) -> int:
     if args.removed:
         raise CliError("--removed goes with --show N", code=2)
     summary = summarize_files(args.paths)
-    print_summary(summary)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print_summary(summary)
     if summary["records"] == 0 and summary["unreadable_lines"]:
         raise CliError("no newscrawl records in these files: are they JSONL output?")
     return 0

@@ -106,37 +106,34 @@ def parse_feed(body: bytes, base_url: str = "") -> list[Entry]:
 
 
 def read_url_list(path: str | Path) -> Iterator[str]:
-    """The URLs of a list file, one by one: one URL a line, or a CSV/TSV whose header names a
-    `url` column (as exports from GDELT, Media Cloud or a spreadsheet have it). Blank lines and
-    lines starting with `#` are skipped; anything else that is no http(s) URL is a ValueError
-    naming its line, so a list is checked whole before a crawl relies on it. A file that is
-    not UTF-8 (a spreadsheet saved as "CSV" on Windows) is read as windows-1252 where it is
-    not."""
+    """The URLs of a list file, one by one: one URL a line (what follows a blank on it is
+    another column, ignored), or a CSV/TSV whose header names a `url` column (as exports from
+    GDELT, Media Cloud or a spreadsheet have it). Blank lines and lines starting with `#` are
+    skipped; anything else that is no http(s) URL is a ValueError naming its line, so a list
+    is checked whole before a crawl relies on it. A file that is not UTF-8 (a spreadsheet
+    saved as "CSV" on Windows) is read as windows-1252 where it is not."""
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         lines = ((number, line.strip()) for number, line in enumerate(fh, 1) if line.strip())
         lines = ((n, line) for n, line in lines if not line.startswith("#"))
         first = next(lines, None)
         if first is None:
             return
-        column = _url_column(first[1])
-        rows: Iterator[tuple[int, str]]
-        if column is None:
-            rows = chain([first], lines)
-        else:
-            index, delimiter = column
-            rows = (
-                (n, fields[index].strip() if index < len(fields) else "")
-                for n, line in lines
-                for fields in csv.reader([line], delimiter=delimiter)
-            )
-        for number, url in rows:
-            if not url:  # a CSV row without one
-                continue
+        column = _url_column(first[1])  # a header naming the URL column, or a first URL
+        rows = chain([first], lines) if column is None else lines
+        for number, line in rows:
+            if column is None:
+                url = line.split(None, 1)[0]
+            else:
+                fields = next(csv.reader([line], delimiter=column[1]))
+                url = fields[column[0]].strip() if column[0] < len(fields) else ""
+                if not url:  # a row without one
+                    continue
             if not url.isascii():
                 url = _legacy(url)
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"{path}, line {number}: not an http(s) URL: {url[:200]!r}")
+                shown = _legacy(line)[:200]
+                raise ValueError(f"{path}, line {number}: not an http(s) URL: {shown!r}")
             yield url
 
 
