@@ -1,10 +1,11 @@
 """Clean saved pages into records with the very same cleaning stage the crawler uses.
 
 Inputs: HTML files, directories of them (searched recursively for *.html, *.htm, either
-gzipped or not, and for web archives *.mhtml, *.mht, *.webarchive), and JSONL files whose
-lines carry `url` and `html` (and optionally `fetched_at`). All pages are read first and
-cleaned together, so pages of one site teach the template model about each other and the
-output does not depend on the order of the inputs.
+gzipped or not, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
+files (*.warc, *.warc.gz: Common Crawl, `wget --warc-file`, Heritrix, Browsertrix; read with
+warcio) and JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`).
+All pages are read first and cleaned together, so pages of one site teach the template
+model about each other and the output does not depend on the order of the inputs.
 
 The output is replaced, as a whole and only once every record is ready (a new file renamed
 over it), so running the command again gives the same file rather than twice the records;
@@ -33,6 +34,7 @@ from typing import Any
 
 from newscrawl.cli.common import CliError, check_output
 from newscrawl.core import worker
+from newscrawl.core.charset import page_encoding
 from newscrawl.core.cleaner import Cleaner
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.record import ArticleKeys, build_record
@@ -61,7 +63,20 @@ WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".mhtml", ".mht", ".webarchive")
+# Crawl archives: each holds many pages, as HTTP responses with their addresses and times.
+WARC_SUFFIXES = (".warc", ".warc.gz")
+PAGE_SUFFIXES = (
+    ".html",
+    ".htm",
+    ".html.gz",
+    ".htm.gz",
+    ".mhtml",
+    ".mht",
+    ".webarchive",
+    *WARC_SUFFIXES,
+)
+# The media types of pages in a WARC; its images, scripts and feeds are not pages.
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What a page's resource folder holds beside its frames ("Webpage, Complete").
 _RESOURCE_SUFFIXES = frozenset(
     ".css .js .png .jpg .jpeg .gif .svg .webp .avif .woff .woff2".split()
@@ -77,8 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="HTML files, web archives (.mhtml, .webarchive), directories of them, or JSONL "
-        "with url and html",
+        help="HTML files, web archives (.mhtml, .webarchive), WARC files (.warc, .warc.gz), "
+        "directories of them, or JSONL with url and html",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
@@ -170,7 +185,9 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
     for item in inputs:
         if item.is_dir():
             for path in _saved_pages(item):
-                if (page := _read_page(path)) is not None:
+                if path.name.lower().endswith(WARC_SUFFIXES):
+                    yield from _warc_pages(path)
+                elif (page := _read_page(path)) is not None:
                     yield *page, None, str(path)
         elif not item.exists():
             raise CliError(f"no such file or directory: {item}")
@@ -185,8 +202,57 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                     print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
                     continue
                 yield url, html, _parse_time(obj.get("fetched_at")), where
+        elif item.name.lower().endswith(WARC_SUFFIXES):
+            yield from _warc_pages(item)
         elif (page := _read_page(item)) is not None:
             yield *page, None, str(item)
+
+
+def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+    """The pages of a WARC file: its responses with status 200 and an HTML type (and HTML
+    resource records, as browser-based crawlers write them), at their target URI and WARC
+    date, decoded as the crawl would have. Requests, metadata, redirects, revisits, images
+    and scripts are no pages. A file cut short (a crawl killed while writing it, a partial
+    download) is read up to its last whole record, and stderr says so."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    record = None
+    with path.open("rb") as fh:
+        records = ArchiveIterator(fh)
+        try:
+            for record in records:
+                if record.rec_type == "response" and record.http_headers is not None:
+                    if record.http_headers.get_statuscode() != "200":
+                        continue
+                    content_type = record.http_headers.get_header("Content-Type") or ""
+                elif record.rec_type == "resource":
+                    content_type = record.rec_headers.get_header("Content-Type") or ""
+                else:
+                    continue
+                if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                body = record.content_stream().read()
+                if _cut_short(record):
+                    print(f"{path}: read up to a record cut short", file=sys.stderr)
+                    return
+                moment = _parse_time(record.rec_headers.get_header("WARC-Date"))
+                page = body.decode(page_encoding(content_type, body), "replace")
+                yield url, page, moment, f"{path}@{records.get_record_offset()}"
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            print(f"{path}: read up to a damaged record ({exc})", file=sys.stderr)
+            return
+        # warcio ends quietly where a record is cut short: the records it read must reach the
+        # end of the file (but the blank lines that close the last one).
+        end = records.get_record_offset() + records.get_record_length() if record else 0
+        if path.stat().st_size - end > len(b"\r\n\r\n"):
+            print(f"{path}: read up to a record cut short (the file ends in it)", file=sys.stderr)
+
+
+def _cut_short(record: Any) -> bool:
+    """Whether a WARC record's block ended before the length its header declares."""
+    return getattr(record.raw_stream, "limit", 0) > 0
 
 
 def _read_page(path: Path) -> tuple[str, str | bytes] | None:
