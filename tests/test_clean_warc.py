@@ -20,14 +20,20 @@ OUTLINKS = b"outlinks: none"
 
 
 def _response(writer: WARCWriter, url: str, body: bytes, status: str, ctype: str) -> None:
-    http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+    """A response; with `ctype` "", the server sent no type and the archiver identified one
+    (Common Crawl's WARC-Identified-Payload-Type)."""
+    headers = [("Content-Type", ctype)] if ctype else []
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    warc_headers = {"WARC-Date": WARC_DATE}
+    if not ctype:
+        warc_headers["WARC-Identified-Payload-Type"] = "text/html"
     record = writer.create_warc_record(
         url,
         "response",
         payload=io.BytesIO(body),
         length=len(body),  # else warcio buffers it in a temporary file it leaves open
         http_headers=http,
-        warc_headers_dict={"WARC-Date": WARC_DATE},
+        warc_headers_dict=warc_headers,
     )
     writer.write_record(record)
 
@@ -54,7 +60,8 @@ def _warc(path: Path, pages: int = 6) -> list[str]:
                     "text/html; charset=windows-1252",
                 )
             else:
-                _response(writer, page.url, html.encode(), "200 OK", "text/html; charset=utf-8")
+                ctype = "" if i == 1 else "text/html; charset=utf-8"
+                _response(writer, page.url, html.encode(), "200 OK", ctype)
         base = site[0].url.rsplit("/", 1)[0]
         _response(writer, base + "/moved", b"", "301 Moved Permanently", "text/html")
         _response(writer, base + "/gone", b"<html>gone</html>", "404 Not Found", "text/html")

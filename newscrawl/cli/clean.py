@@ -230,7 +230,9 @@ def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None,
                     content_type = record.rec_headers.get_header("Content-Type") or ""
                 else:
                     continue
-                if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+                # A server that sent no type: the type the archiver found (Common Crawl's).
+                identified = record.rec_headers.get_header("WARC-Identified-Payload-Type") or ""
+                if _media_type(content_type or identified) not in _HTML_TYPES:
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 body = record.content_stream().read()
@@ -248,6 +250,10 @@ def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None,
         end = records.get_record_offset() + records.get_record_length() if record else 0
         if path.stat().st_size - end > len(b"\r\n\r\n"):
             print(f"{path}: read up to a record cut short (the file ends in it)", file=sys.stderr)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
 
 
 def _cut_short(record: Any) -> bool:
