@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -282,6 +283,8 @@ def _url_list(path: Path | None) -> Iterator[Path | None]:
 
 
 def _checked(path: Path, name: str) -> Path:
+    """`path`, once every line of it is read as a URL; a CliError (usage) names the first
+    that is not one, or the file that cannot be read or lists none."""
     try:
         count = sum(1 for _ in read_url_list(path))
     except OSError as exc:
@@ -316,7 +319,8 @@ def run(args: argparse.Namespace) -> int:
         return _run(args, spider_args, cutoff)
 
 
-def _run(args: argparse.Namespace, spider_args: dict[str, str], cutoff: Any) -> int:
+def _run(args: argparse.Namespace, spider_args: dict[str, str], cutoff: datetime | None) -> int:
+    """The rest of `run`, while its URL list (a copy, for standard input) is in place."""
     if args.urls:
         spider_args["start_urls"] = ",".join(args.urls)
     if args.sitemap:
