@@ -219,7 +219,11 @@ def test_a_sitemap_found_by_its_name_adds_what_a_news_sitemap_may_list() -> None
     ]
     assert len(kept) == NEWS_SITEMAP_MAX_URLS
     assert "https://a.example/old" not in {e.url for e in kept}
-    index = spider._news_window([Entry("https://a.example/s1.xml", lastmod=old)], "sitemapindex")
-    assert index == []
+    children = [
+        Entry("https://a.example/news/s1.xml", lastmod=old),  # an archive's month
+        Entry("https://a.example/sitemaps/news-sitemap-2.xml", lastmod=old),  # a stale date
+    ]
+    index = spider._news_window(children, "sitemapindex")
+    assert [e.url for e in index] == ["https://a.example/sitemaps/news-sitemap-2.xml"]
     # The old entry, the two past the cap, the old child.
     assert crawler.stats.get_value("newscrawl/spider/skipped/not_news") == 4

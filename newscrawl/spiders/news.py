@@ -464,7 +464,10 @@ class NewsSpider(scrapy.Spider):
         kept = []
         for entry in entries:
             moment = parse_moment(entry.lastmod) if entry.lastmod and not entry.published else None
-            if moment is None or moment >= oldest:
+            # An index's child named as a news sitemap itself is read whatever its date (an
+            # index's lastmod is often stale); its own entries are held to the window.
+            named = kind == "sitemapindex" and _NEWS_SITEMAP.search(entry.url.rsplit("/", 1)[-1])
+            if moment is None or moment >= oldest or named:
                 kept.append(entry)
         if kind != "sitemapindex":
             kept = kept[:NEWS_SITEMAP_MAX_URLS]
