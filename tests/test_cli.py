@@ -41,6 +41,28 @@ def test_clean_directory_of_html_files(tmp_path: Path, capsys: pytest.CaptureFix
         assert any(r["rule"] == "site_template" for r in record["removed"])
 
 
+def test_clean_reads_a_mirror_whose_pages_keep_their_urls_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`wget --mirror` without --adjust-extension: "article.php?id=3", "index", "story.aspx";
+    beside them images, scripts and feeds, which are no pages whatever they hold."""
+    site = make_site(pages=6)
+    mirror = tmp_path / "news.example.com"
+    (mirror / "2026").mkdir(parents=True)
+    names = ["index", "article.php?id=1", "story.aspx", "2026/page", "2026/p.php?id=4", "x.HTML"]
+    for name, page in zip(names, site, strict=True):
+        (mirror / name).write_text(page.html, "utf-8")
+    (mirror / "feed.xml").write_text('<?xml version="1.0"?><rss><channel/></rss>', "utf-8")
+    (mirror / "app.js").write_text("document.write('<html><body>x</body></html>')", "utf-8")
+    (mirror / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (mirror / "robots").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(mirror), "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"6 record(s) from 6 page(s) written to {out}\n"
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(r["url"] for r in records) == sorted(page.url for page in site)
+
+
 def test_clean_again_replaces_the_output_and_append_adds_only_new_articles(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

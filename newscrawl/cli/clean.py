@@ -1,7 +1,8 @@
 """Clean saved pages into records with the very same cleaning stage the crawler uses.
 
 Inputs: HTML files, directories of them (searched recursively for *.html, *.htm, either
-gzipped or not, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
+gzipped or not, for files without such a name that start as HTML, as `wget --mirror` saves
+them, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
 files (*.warc, *.warc.gz: Common Crawl, `wget --warc-file`, Heritrix, Browsertrix; read with
 warcio) and JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`).
 All pages are read first and cleaned together, so pages of one site teach the template
@@ -40,6 +41,7 @@ from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.record import ArticleKeys, build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
+from newscrawl.spiders.links import SKIP_EXTENSIONS
 
 __all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
 
@@ -75,6 +77,9 @@ PAGE_SUFFIXES = (
     ".webarchive",
     *WARC_SUFFIXES,
 )
+# How a file without a page's name shows it is one: an HTML start in its first bytes.
+SNIFF_BYTES = 1024
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
 # The media types of pages in a WARC; its images, scripts and feeds are not pages.
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What a page's resource folder holds beside its frames ("Webpage, Complete").
@@ -168,7 +173,7 @@ def _saved_pages(top: Path) -> list[Path]:
         )
         and any(child.suffix.lower() in _RESOURCE_SUFFIXES for child in path.iterdir())
     }
-    pages = [p for p in paths if p.name.lower().endswith(PAGE_SUFFIXES) and p.is_file()]
+    pages = [p for p in paths if p.is_file() and _is_page_file(p)]
     kept = [p for p in pages if not any(folder in resources for folder in p.parents)]
     if len(kept) < len(pages):
         print(
@@ -178,6 +183,24 @@ def _saved_pages(top: Path) -> list[Path]:
             file=sys.stderr,
         )
     return kept
+
+
+def _is_page_file(path: Path) -> bool:
+    """A page by its name, or one saved without the name of one: `wget --mirror` keeps a
+    URL's own name ("article.php?id=7", "index", "story.aspx"), so a file that no name
+    marks as something else (an image, a script, a feed) is a page if it starts as HTML."""
+    name = path.name.lower()
+    if name.endswith(PAGE_SUFFIXES):
+        return True
+    stem, dot, extension = name.partition("?")[0].rpartition(".")
+    if dot and stem and (extension in SKIP_EXTENSIONS or f".{extension}" in _RESOURCE_SUFFIXES):
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return _HTML_START.search(head) is not None
 
 
 def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
