@@ -208,10 +208,7 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
     for item in inputs:
         if item.is_dir():
             for path in _saved_pages(item):
-                if path.name.lower().endswith(WARC_SUFFIXES):
-                    yield from _warc_pages(path)
-                elif (page := _read_page(path)) is not None:
-                    yield *page, None, str(path)
+                yield from _file_pages(path)
         elif not item.exists():
             raise CliError(f"no such file or directory: {item}")
         elif item.suffix.lower() in (".jsonl", ".ndjson"):
@@ -225,10 +222,16 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                     print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
                     continue
                 yield url, html, _parse_time(obj.get("fetched_at")), where
-        elif item.name.lower().endswith(WARC_SUFFIXES):
-            yield from _warc_pages(item)
-        elif (page := _read_page(item)) is not None:
-            yield *page, None, str(item)
+        else:
+            yield from _file_pages(item)
+
+
+def _file_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+    """The pages of one file: a WARC's many, or the one of a saved page or web archive."""
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        yield from _warc_pages(path)
+    elif (page := _read_page(path)) is not None:
+        yield *page, None, str(path)
 
 
 def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:

@@ -104,7 +104,8 @@ class NewsSpider(scrapy.Spider):
     ``newscrawl/spider/article_parts``, ``newscrawl/spider/discovered/<feeds|news_sitemaps>``.
     Meta: ``newscrawl_hints`` (dates from sitemaps and feeds, passed on to the item),
     ``newscrawl_start`` (a start page, whose feeds are discovered), ``newscrawl_news_only``
-    (a robots.txt read for its news sitemaps), ``newscrawl_listed`` (the URL a URL list gave
+    (a robots.txt read for its news sitemaps, and the sitemaps so found: they add only what
+    a news sitemap may list), ``newscrawl_listed`` (the URL a URL list gave
     for the page: no link is followed from it, and its record keeps it as ``listed_url``).
     """
 
@@ -254,8 +255,12 @@ class NewsSpider(scrapy.Spider):
                 _room(self._waiting_parts)[hash(article_key)] = response.url
             yield from self._follow(response, links)
             if self._allowed(prev):
-                listed = {"newscrawl_listed": _listed(response)} if _listed(response) else {}
-                yield scrapy.Request(prev, callback=self.parse, errback=self.on_error, meta=listed)
+                yield scrapy.Request(
+                    prev,
+                    callback=self.parse,
+                    errback=self.on_error,
+                    meta={"newscrawl_listed": _listed(response)},
+                )
             return
         if not following and number == 1 and self._waiting_parts:
             following = self._waiting_parts.pop(hash(article_key), "")
@@ -420,8 +425,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow sitemap indexes and robots.txt sitemaps; request every listed page."""
+        news_only = bool(response.meta.get("newscrawl_news_only"))
         if response.url.endswith("/robots.txt"):
-            news_only = response.meta.get("newscrawl_news_only")
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 if news_only:
                     if not _NEWS_SITEMAP.search(urlsplit(url).path):
@@ -433,7 +438,7 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_sitemap,
                     errback=self.on_error,
                     priority=20,
-                    meta={"newscrawl_news_sitemap": bool(news_only)},
+                    meta={"newscrawl_news_only": news_only},
                 )
             return
         body = _sitemap_body(response)
@@ -442,7 +447,6 @@ class NewsSpider(scrapy.Spider):
             return
         kind, entries = parse_sitemap(body, response.url)
         entries = self._recent_first(entries)
-        news_only = bool(response.meta.get("newscrawl_news_sitemap"))
         if news_only:
             entries = self._news_window(entries, kind)
         for entry in entries:
@@ -452,7 +456,7 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_sitemap,
                     errback=self.on_error,
                     priority=20,
-                    meta={"newscrawl_news_sitemap": news_only},
+                    meta={"newscrawl_news_only": news_only},
                 )
             else:
                 yield self._entry_request(entry, "sitemap_urls")
@@ -520,7 +524,8 @@ def _listed(response: Response) -> str:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    """A URL's host as allowed domains name it (without "www.")."""
+    return url_host(url).removeprefix("www.")
 
 
 def _origin(url: str) -> str:
