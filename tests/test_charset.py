@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from newscrawl.core.charset import page_encoding
@@ -93,3 +95,17 @@ def test_a_page_that_declares_utf8_and_is_not_is_read_as_undeclared() -> None:
     utf8 = page("fr", lang_attribute=True).encode("utf-8")
     stray = utf8.replace(b"</title>", b"\xe9</title>", 1)
     assert page_encoding("text/html; charset=utf-8", stray) == "utf-8"
+
+
+def test_a_dos_code_page_guess_for_western_text_is_weighed_like_other_latin_ones() -> None:
+    # On mostly-ASCII text the detector may rank a DOS code page first (cp775, Baltic: "é"
+    # reads "ķ"); it is a Latin code page like the others, so windows-1252 is tried first.
+    rng = random.Random(3)
+    words = (
+        "council residents officials proposal river district budget school market harbour "
+        "engineers transport weighed costs benefits changes months several neighbourhoods "
+        "housing funding report committee plan vote public hearing mayor agency review"
+    ).split()
+    text = "Café crème. " + " ".join(rng.choice(words) for _ in range(200))
+    body = text.encode("cp1252")
+    assert body.decode(page_encoding(None, body)) == text

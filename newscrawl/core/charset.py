@@ -30,11 +30,13 @@ __all__ = ["page_encoding"]
 
 # The detector reads this much of a page: the first tens of kB hold enough text to decide.
 SNIFF_BYTES = 64 * 1024
-# Single-byte code pages for Latin script, as `resolve_encoding` names them.
+# Single-byte code pages for Latin script, as `resolve_encoding` names them: Windows, ISO,
+# Mac and DOS ones (the detector offers DOS code pages such as cp775 for Western text too).
 _LATIN_CODE_PAGES = frozenset(
-    "cp1250 cp1252 cp1254 cp1257 cp1258 cp437 cp850 cp852 latin-1 iso8859-1 iso8859-2 "
-    "iso8859-3 iso8859-4 iso8859-9 iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 "
-    "mac-roman mac-latin2 mac-iceland mac-turkish".split()
+    "cp1250 cp1252 cp1254 cp1257 cp1258 cp437 cp775 cp850 cp852 cp857 cp858 cp860 cp861 cp863 "
+    "cp865 latin-1 iso8859-1 iso8859-2 iso8859-3 iso8859-4 iso8859-9 iso8859-10 iso8859-13 "
+    "iso8859-14 iso8859-15 iso8859-16 mac-roman mac-latin2 mac-iceland mac-turkish "
+    "mac-croatian mac-romanian hp-roman8".split()
 )
 # Windows code page of each Latin-script language not written in windows-1252, by ISO 639-1
 # code (a page's `lang`) and by the names charset_normalizer gives languages.
