@@ -94,7 +94,7 @@ def test_clean_again_replaces_the_output_and_append_adds_only_new_articles(
 def test_clean_without_any_page_in_the_inputs_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "notes.txt").write_text("no html here", "utf-8")
+    (tmp_path / "notes.csv").write_text("no,html,here", "utf-8")
     assert main(["clean", str(tmp_path), "-o", str(tmp_path / "o.jsonl")]) == 1
     assert "no pages in the inputs: looked for *.html, *.htm, *.html.gz" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists()

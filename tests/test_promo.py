@@ -271,3 +271,48 @@ def test_a_saved_page_framed_by_a_promo_and_prev_next_teasers_comes_out_clean() 
     Style</a></div></article></main></body></html>"""
     page = extract_page(html, "https://dailybrief.example/world/council-passes-budget")
     assert [block.text for block in page.blocks] == STORY
+
+
+def test_previous_and_next_teasers_at_the_end_are_removed() -> None:
+    teasers = [
+        "Previous Article",
+        "First Spanish plant for cultured meat signals a growing industry",
+        "Next Article",
+        "Alpine glamour and enduring style on the slopes this winter",
+    ]
+    removed = _removed(*STORY, *teasers)
+    assert removed == {
+        "Previous Article": "nav_label",
+        "Next Article": "nav_label",
+        teasers[1]: "teaser_headline",
+        teasers[3]: "teaser_headline",
+    }
+    # In other languages, and a related list under one label.
+    related = ["Lesen Sie auch:", "Stadtrat beschließt neuen Haushalt", "Brücke wird saniert"]
+    assert set(_removed(*STORY, *related)) == set(related)
+
+
+def test_a_promo_above_the_story_and_above_its_teasers_is_removed() -> None:
+    tail = ["No time to read?", "Next Article", "Alpine glamour and enduring style"]
+    removed = _removed("No time to read?", *STORY, *tail)
+    assert removed["No time to read?"] == "repeated_promo"
+    assert blocks_left("No time to read?", *STORY, *tail) == STORY
+
+
+def test_lines_after_a_label_that_are_the_articles_own_stay() -> None:
+    # A list the story ends with, under a label that leads nowhere else.
+    assert _removed(*STORY, "Ingredients", "Two eggs", "Flour") == {}
+    # A navigation word in a heading of the story's own, with text after it.
+    steps = [("h", "Next steps"), "The council meets again in June"]
+    assert _removed(STORY[0], *steps, *STORY[1:]) == {}
+    # Sentences after the label are the article's: a full stop ends them.
+    assert _removed(*STORY, "Related", "The council will vote again next week.") == {}
+    # More headlines under one label than a teaser box holds: a list of the article's.
+    listing = [f"Chapter {n} of the council's long budget saga" for n in range(6)]
+    assert _removed(*STORY, "Popular", *listing) == {}
+
+
+def blocks_left(*items: str) -> list[str]:
+    blocks = _blocks(*items)
+    found = promo_blocks(blocks)
+    return [b.text for i, b in enumerate(blocks) if i not in found]

@@ -4,7 +4,8 @@ Inputs: HTML files, directories of them (searched recursively for *.html, *.htm,
 gzipped or not, for files without such a name that start as HTML, as `wget --mirror` saves
 them, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
 files (*.warc, *.warc.gz: Common Crawl, `wget --warc-file`, Heritrix, Browsertrix; read with
-warcio) and JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`).
+warcio), JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`), and
+text a scraper saved (*.txt, JSONL lines with `text`), made into pages by `core.plaintext`.
 All pages are read first and cleaned together, so pages of one site teach the template
 model about each other and the output does not depend on the order of the inputs.
 
@@ -38,6 +39,7 @@ from newscrawl.core import worker
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.cleaner import Cleaner
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
+from newscrawl.core.plaintext import decode_text, text_page
 from newscrawl.core.record import ArticleKeys, build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
@@ -77,6 +79,13 @@ PAGE_SUFFIXES = (
     ".webarchive",
     *WARC_SUFFIXES,
 )
+# Text a scraper saved (the article with the site's furniture in it): a page per file, read
+# in a directory only when it holds no HTML pages (a mirror's robots.txt and licence are not).
+TEXT_SUFFIXES = (".txt", ".text")
+# A JSONL line's scraped text, date and authors, under the names scrapers give them
+# (news-please: maintext, date_publish).
+TEXT_KEYS = ("text", "maintext", "content", "body")
+DATE_KEYS = ("published", "date_publish", "date_published", "published_at", "publish_date", "date")
 # How a file without a page's name shows it is one: an HTML start in its first bytes.
 SNIFF_BYTES = 1024
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
@@ -98,7 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="INPUT",
         help="HTML files, web archives (.mhtml, .webarchive), WARC files (.warc, .warc.gz), "
-        "directories of them, or JSONL with url and html",
+        "scraped text (.txt), directories of them, or JSONL with url and html (or text)",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
@@ -174,6 +183,8 @@ def _saved_pages(top: Path) -> list[Path]:
         and any(child.suffix.lower() in _RESOURCE_SUFFIXES for child in path.iterdir())
     }
     pages = [p for p in paths if p.is_file() and _is_page_file(p)]
+    if not pages:  # a directory of scraped text; beside pages, text files are robots.txt & co.
+        return [p for p in paths if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES)]
     kept = [p for p in pages if not any(folder in resources for folder in p.parents)]
     if len(kept) < len(pages):
         print(
@@ -217,19 +228,50 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                 if err or not isinstance(obj, dict):
                     print(f"skipping {where}: {err or 'not a JSON object'}", file=sys.stderr)
                     continue
-                url, html = obj.get("url"), obj.get("html")
-                if not isinstance(url, str) or not isinstance(html, str):
-                    print(f"skipping {where}: needs string fields url and html", file=sys.stderr)
+                page = _jsonl_page(obj, item, line_no)
+                if page is None:
+                    print(
+                        f"skipping {where}: needs string fields url and html, or text",
+                        file=sys.stderr,
+                    )
                     continue
-                yield url, html, _parse_time(obj.get("fetched_at")), where
+                yield *page, _parse_time(obj.get("fetched_at")), where
         else:
             yield from _file_pages(item)
+
+
+def _jsonl_page(obj: dict[str, Any], path: Path, line_no: int) -> tuple[str, str] | None:
+    """(address, page) of a JSONL line: its `html`, else the text a scraper kept (`text`,
+    news-please's `maintext`, `content`, `body`) made into a page with the line's title, date
+    and authors. A text line without a `url` is at the file's address and line."""
+    url, html = obj.get("url"), obj.get("html")
+    if isinstance(html, str):
+        return (url, html) if isinstance(url, str) else None
+    text = next((v for k in TEXT_KEYS if isinstance(v := obj.get(k), str) and v.strip()), None)
+    if text is None:
+        return None
+    if not isinstance(url, str) or not url.strip():
+        url = f"{path.resolve().as_uri()}#line-{line_no}"
+    title = obj.get("title")
+    published = next((v for k in DATE_KEYS if isinstance(v := obj.get(k), str) and v), None)
+    authors = obj.get("authors", obj.get("author"))
+    if isinstance(authors, str):
+        authors = [authors]
+    page = text_page(
+        text,
+        title=title if isinstance(title, str) and title.strip() else None,
+        published=published,
+        authors=[a for a in authors if isinstance(a, str)] if isinstance(authors, list) else (),
+    )
+    return url, page
 
 
 def _file_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
     """The pages of one file: a WARC's many, or the one of a saved page or web archive."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _warc_pages(path)
+    elif path.name.lower().endswith(TEXT_SUFFIXES):
+        yield path.resolve().as_uri(), text_page(decode_text(path.read_bytes())), None, str(path)
     elif (page := _read_page(path)) is not None:
         yield *page, None, str(path)
 
@@ -468,7 +510,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             "no pages in the inputs: looked for "
             + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
-            + " in directories, and JSONL lines with url and html"
+            + " in directories (*.txt where there are none), and JSONL lines with url and"
+            " html, or text"
         )
     if not records and args.output.is_file() and not args.append:
         # Nothing to write: a good output from an earlier run is not replaced by an empty one.

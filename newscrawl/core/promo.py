@@ -19,8 +19,13 @@ has nothing to be compared with, so here such text is recognised by what it says
   is a link address with a label ("iTunes: https://..."), an affiliate disclosure ("we may
   earn a commission"). From the start forwards, calls to action, the reading-time label ("5
   min read") and an affiliate disclosure.
-- **Bookends:** a short line printed both among the first and the last three blocks (a promo
-  above and below the article: "No time to read? Get a summary"), whatever it says.
+- **Teasers after a navigation label:** at the end, a label that names the way to other
+  stories ("Previous Article", "Next Article", "Read next", "Lesen Sie auch") with up to
+  five headline-like lines after it (short, no full stop): the titles of other articles,
+  which a page saved as text keeps without the links that give them away.
+- **Bookends:** a short line printed both among the first three blocks and the last three
+  before the tail's furniture (a promo above and below the article: "No time to read? Get a
+  summary", even with "Previous Article" teasers after the lower one), whatever it says.
 - **Elsewhere** only a short block that starts with a call to action goes ("CLICK HERE TO GET
   THE APP" between two paragraphs); a longer paragraph with one in it stays. A paywall's
   notice ("Subscribe to continue reading", "Cet article est réservé aux abonnés") goes
@@ -52,6 +57,10 @@ LIST_MIN_COMMAS = 3  # a comma list of tags after a "Tags" label
 LIST_MAX_ITEM_WORDS = 6
 BOOKEND_BLOCKS = 3  # a promo printed above and below the article: among the first and last 3
 BOOKEND_MAX_WORDS = 12
+NAV_LABEL_MAX_WORDS = 5  # "Previous Article", "You may also like", "Das könnte Sie interessieren"
+NAV_LABEL_MAX_CHARS = 40
+TEASER_MAX_LINES = 5  # headlines after one navigation label; more is a list the article has
+TEASER_MAX_WORDS = 20  # a headline, not a sentence of the article
 MAX_REMOVED_SHARE = 0.5  # remove a run only while more than half of the text stays
 
 _SOCIAL = (
@@ -245,6 +254,30 @@ _READING_TIME = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _LABEL = re.compile(r"[^\W\d_][\w'\u2019&-]*(?:\s+[^\W\d_][\w'\u2019&-]*){0,2}\s*:?")
 _SENTENCE_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f")
+# A label that leads to other stories: the words of previous/next links and related lists,
+# with the noun they may carry before or after ("Next Article", "Article suivant").
+_NAV_NOUN = (
+    r"(?:articles?|stor(?:y|ies)|posts?|news|reads|entr(?:y|ies)|headlines?|videos?|artikel"
+    r"|beitr(?:ag|äge)|nachrichten|artículos?|noticias?|notícias?|artigos?|articol[oi]|notizi[ae]"
+    r"|berichten?|artykuły?|wpis|стать[яи]|новост[ьи]|материалы?)"
+)
+_NAV_CORE = (
+    r"(?:previous|prev|next|older|newer|related|recommended|popular|trending|latest"
+    r"|most\s+(?:read|popular|viewed|shared)|read\s+(?:next|more|also)|also\s+read|see\s+also"
+    r"|up\s+next|more(?:\s+(?:from|on|in)(?:\s+[\w'\u2019-]+){1,2})?|you\s+(?:may|might)\s+"
+    r"also\s+like|don['\u2019]t\s+miss|vorherige[rs]?|nächste[rs]?|weitere|ähnliche"
+    r"|lesen\s+sie\s+auch|mehr\s+zum\s+thema|auch\s+interessant|das\s+könnte\s+sie\s+auch"
+    r"\s+interessieren|précédente?|suivante?|(?:à\s+)?lire\s+aussi|liée?s|similaires"
+    r"|sur\s+le\s+même\s+sujet|vous\s+aimerez\s+aussi|anterior(?:es)?|siguientes?"
+    r"|próxim[oa]s?|te\s+puede\s+interesar|lee\s+también|leia\s+também|veja\s+também"
+    r"|relacionad[oa]s|más|mais|precedente|successiv[oa]|leggi\s+anche|correlat[ie]|vorige?"
+    r"|volgende?|lees\s+ook|gerelateerde?|poprzedni|następny|czytaj\s+(?:też|także)"
+    r"|zobacz\s+(?:też|także)|powiązane|предыдущ\w*|следующ\w*|читайте\s+также|похожие)"
+)
+_NAV_LABEL = re.compile(
+    rf"\W{{0,3}}(?:{_NAV_NOUN}\s+)?{_NAV_CORE}(?:\s+{_NAV_NOUN})?\W{{0,4}}",  # "Next »"
+    re.IGNORECASE,
+)
 
 
 def _has_call_to_action(text: str) -> bool:
@@ -257,20 +290,15 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     sizes = [len(text) for text in texts]
     counts = [text.count(" ") + 1 for text in texts]
 
-    bookends = _bookends(blocks, counts)
-    tail: dict[int, str] = {}
-    labels: list[int] = []
-    for i in range(len(blocks) - 1, -1, -1):
-        rule = bookends.get(i) or _tail_rule(
-            blocks[i].kind, texts[i], counts[i], texts[i - 1] if i else ""
-        )
-        if rule is None:
-            break
-        tail[i] = rule
-        if rule == "orphan_label":
-            labels.append(i)
-    if len(labels) > TAIL_MAX_LABELS:  # the text ends in short lines: keep them and all before
-        tail = {i: rule for i, rule in tail.items() if i > labels[0]}
+    marks = _teasers(blocks, texts, counts)
+    bookends = _bookends(blocks, counts, len(blocks))
+    tail = _tail(blocks, texts, counts, {**marks, **bookends})
+    # The promo printed below the article may stand above the tail's furniture ("No time to
+    # read?" before "Previous Article" and its teasers): look for it there too.
+    end = min(tail, default=len(blocks))
+    if end < len(blocks) and (more := _bookends(blocks, counts, end)).keys() - bookends.keys():
+        bookends |= more
+        tail = _tail(blocks, texts, counts, {**marks, **bookends})
     head: dict[int, str] = {}
     for i in range(len(blocks)):
         if i in tail:
@@ -298,16 +326,73 @@ def promo_blocks(blocks: list[Block]) -> dict[int, str]:
     return found
 
 
-def _bookends(blocks: list[Block], counts: list[int]) -> dict[int, str]:
-    """Short lines printed both above and below the article ("No time to read? Get a summary"):
-    the page's furniture, whatever they say. Lists and tables repeat items for a reason (a
-    meal plan's "Breakfast: oats" on its first and last day) and are left alone."""
+def _tail(
+    blocks: list[Block], texts: list[str], counts: list[int], marks: dict[int, str]
+) -> dict[int, str]:
+    """The run of furniture that ends the text, from the end backwards: blocks in `marks`
+    (bookends, teasers) and what `_tail_rule` recognises."""
+    tail: dict[int, str] = {}
+    labels: list[int] = []
+    for i in range(len(blocks) - 1, -1, -1):
+        rule = marks.get(i) or _tail_rule(
+            blocks[i].kind, texts[i], counts[i], texts[i - 1] if i else ""
+        )
+        if rule is None:
+            break
+        tail[i] = rule
+        if rule == "orphan_label":
+            labels.append(i)
+    if len(labels) > TAIL_MAX_LABELS:  # the text ends in short lines: keep them and all before
+        tail = {i: rule for i, rule in tail.items() if i > labels[0]}
+    return tail
+
+
+def _teasers(blocks: list[Block], texts: list[str], counts: list[int]) -> dict[int, str]:
+    """Navigation labels ("Next Article") and the headline-like lines that follow each, up to
+    the next label: other stories' titles. Only those in the tail run are removed."""
+    found: dict[int, str] = {}
+    for j, text in enumerate(texts):
+        if not (
+            blocks[j].kind in ("p", "h")
+            and counts[j] <= NAV_LABEL_MAX_WORDS
+            and len(text) <= NAV_LABEL_MAX_CHARS
+            and _NAV_LABEL.fullmatch(text)
+        ):
+            continue
+        run = []
+        for i in range(j + 1, min(j + 1 + TEASER_MAX_LINES, len(texts))):
+            if not _is_headline(blocks[i].kind, texts[i], counts[i]) or _NAV_LABEL.fullmatch(
+                texts[i]
+            ):
+                break
+            run.append(i)
+        if run:
+            found[j] = "nav_label"
+            found.update(dict.fromkeys(run, "teaser_headline"))
+    return found
+
+
+def _is_headline(kind: str, text: str, count: int) -> bool:
+    """A title: a few words, no full stop or colon at its end, no second sentence."""
+    return (
+        kind in ("p", "h")
+        and 2 <= count <= TEASER_MAX_WORDS
+        and not text.endswith((".", ":", ";", ",", "\u3002"))
+        and len(_SENTENCES.split(text)) == 1
+    )
+
+
+def _bookends(blocks: list[Block], counts: list[int], end: int) -> dict[int, str]:
+    """Short lines printed both above the article and below it (among the last blocks before
+    `end`, or after it): "No time to read? Get a summary", the page's furniture, whatever
+    they say. Lists and tables repeat items for a reason (a meal plan's "Breakfast: oats" on
+    its first and last day) and are left alone."""
     first: dict[str, int] = {}
     for i in range(min(BOOKEND_BLOCKS, len(blocks))):
         if counts[i] <= BOOKEND_MAX_WORDS and blocks[i].kind in ("p", "h"):
             first.setdefault(blocks[i].text.casefold(), i)
     found: dict[int, str] = {}
-    for i in range(max(0, len(blocks) - BOOKEND_BLOCKS), len(blocks)):
+    for i in range(max(0, end - BOOKEND_BLOCKS), len(blocks)):
         j = first.get(blocks[i].text.casefold())
         if j is not None and i > j + 1 and blocks[i].kind in ("p", "h"):
             found[j] = found[i] = "repeated_promo"

@@ -1,0 +1,183 @@
+"""`newscrawl clean` reads text a naive scraper saved: the article with the site's furniture
+in it (a promo above and below, "Previous Article" teasers at the end), as `.txt` files and as
+JSONL lines with `text`, and cleans it with the same extraction and template model as pages."""
+
+from __future__ import annotations
+
+import json
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newscrawl.cli import main
+from newscrawl.core.extract import extract_page
+from newscrawl.core.plaintext import decode_text, text_page
+
+WORDS = (
+    "council residents officials proposal river district budget school market harbour "
+    "engineers transport weighed costs benefits changes months several neighbourhoods "
+    "housing funding report committee plan vote public hearing mayor agency review"
+).split()
+PROMO = "No time to read?\nGet a summary"
+SERIES = "From the city desk series of Example News"  # under every story, never above it
+QUOTE = "We will not let the river decide for us, the mayor told a packed public hearing."
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def _site(pages: int = 6, seed: int = 3) -> list[tuple[str, list[str]]]:
+    """(headline, paragraphs) of a site's stories; stories 0 and 1 share a quote."""
+    rng = random.Random(seed)
+    stories = []
+    for i in range(pages):
+        title = _sentence(rng, 7).rstrip(".")
+        paragraphs = [_sentence(rng, rng.randint(25, 40)) for _ in range(rng.randint(4, 6))]
+        if i < 2:
+            paragraphs.insert(2, QUOTE)
+        stories.append((title, paragraphs))
+    return stories
+
+
+def _scraped(stories: list[tuple[str, list[str]]], i: int, *, wrap: bool = False) -> str:
+    """Story `i` as a naive scraper saves it: headline, promo, text, the series line, the
+    promo again and the neighbours' headlines as teasers."""
+    title, paragraphs = stories[i]
+    body = [textwrap.fill(p, 72) if wrap else p for p in paragraphs]
+    previous, following = stories[i - 1][0], stories[(i + 1) % len(stories)][0]
+    tail = f"Previous Article\n\n{previous}\n\nNext Article\n\n{following}"
+    return "\n\n".join([title, PROMO, *body, SERIES, PROMO, tail]) + "\n"
+
+
+def _records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_scraped_text_file_alone_gives_the_article_alone(tmp_path: Path) -> None:
+    stories = _site()
+    source = tmp_path / "story.txt"
+    source.write_text(_scraped(stories, 2), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "--audit"]) == 0
+    (record,) = _records(out)
+    title, paragraphs = stories[2]
+    assert record["title"] == title
+    assert record["language"] == "en"
+    # The series line is only one page's furniture here: alone, it cannot be told from text.
+    assert record["text"] == "\n\n".join([*paragraphs, SERIES])
+    rules = {r["text"]: r["rule"] for r in record["removed"]}
+    assert rules["No time to read?"] == rules["Get a summary"] == "repeated_promo"
+    assert rules["Previous Article"] == rules["Next Article"] == "nav_label"
+    assert rules[stories[1][0]] == rules[stories[3][0]] == "teaser_headline"
+
+
+def test_a_directory_of_one_sites_text_files_teaches_the_template_model(tmp_path: Path) -> None:
+    stories = _site(pages=6)
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    for i in range(len(stories)):
+        text = _scraped(stories, i, wrap=i % 2 == 1)  # hard-wrapped as lynx -dump writes
+        if i == 4:  # saved on Windows: windows-1252, no declaration anywhere
+            text = text.replace(stories[i][1][0], "Caf\u00e9 cr\u00e8me. " + stories[i][1][0])
+            stories[i][1][0] = "Caf\u00e9 cr\u00e8me. " + stories[i][1][0]
+            (folder / f"story-{i}.txt").write_bytes(text.encode("cp1252"))
+        else:
+            (folder / f"story-{i}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "--audit"]) == 0
+    records = _records(out)
+    assert [r["title"] for r in records] == [title for title, _ in stories]
+    for record, (_, paragraphs) in zip(records, stories, strict=True):
+        # The series line below every story is the site's: gone once its pages are compared.
+        assert record["text"] == "\n\n".join(paragraphs)
+    assert {r["rule"] for r in records[0]["removed"] if r["text"] == SERIES} == {"site_template"}
+    assert sum(QUOTE in r["text"] for r in records) == 2  # shared by two stories: kept
+
+
+def test_text_files_beside_pages_are_the_sites_files_not_pages(tmp_path: Path) -> None:
+    stories = _site(pages=2)
+    html = text_page("\n\n".join(stories[0][1]), title=stories[0][0])
+    (tmp_path / "story.html").write_text(html, encoding="utf-8")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\n", encoding="utf-8")
+    (tmp_path / "license.txt").write_text(_scraped(stories, 1), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(tmp_path), "-o", str(out)]) == 0
+    assert [r["title"] for r in _records(out)] == [stories[0][0]]
+
+
+def test_jsonl_lines_with_scraped_text_and_fields(tmp_path: Path, capsys) -> None:
+    stories = _site(pages=5)
+    lines = []
+    for i, (title, _) in enumerate(stories):
+        text = _scraped(stories, i).split("\n\n", 1)[1]  # the scraper kept the title apart
+        lines.append(
+            {
+                "url": f"https://news.example.com/2026/05/story-{i}.html",
+                "title": title,
+                "maintext": text,  # news-please's name for it
+                "date_publish": f"2026-05-0{i + 1} 08:00:00",
+                "authors": ["Jane Roe", "John Doe"],
+            }
+        )
+    lines.append({"text": _scraped(stories, 0)})  # no url: at the file's address
+    lines.append({"url": "https://news.example.com/x", "summary": "neither html nor text"})
+    source = tmp_path / "scraped.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out)]) == 0
+    assert "scraped.jsonl:7: needs string fields url and html, or text" in capsys.readouterr().err
+    *records, unaddressed = _records(out)
+    assert unaddressed["url"] == f"{source.resolve().as_uri()}#line-6"
+    assert unaddressed["title"] == stories[0][0]  # its first line
+    assert len(records) == 5
+    for i, record in enumerate(records):
+        assert record["url"] == f"https://news.example.com/2026/05/story-{i}.html"
+        assert record["title"] == stories[i][0]
+        assert record["published"] == f"2026-05-0{i + 1}"  # a time without a zone: its date
+        assert record["authors"] == ["Jane Roe", "John Doe"]
+        assert record["text"] == "\n\n".join([*stories[i][1]])
+
+
+def test_text_page_keeps_markup_in_the_text_as_text() -> None:
+    text = "A headline\n\n<script>alert(1)</script> is what the attacker typed, & it stays.\n"
+    page = extract_page(text_page(text * 1), "https://news.example.com/a")
+    assert page.title == "A headline"
+    assert "<script>alert(1)</script> is what the attacker typed, & it stays." in [
+        b.text for b in page.blocks
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        # Hard-wrapped prose is one paragraph again.
+        (textwrap.fill("word " * 60, 72), 1),
+        # Short lines are lines: a promo's two, a list.
+        ("No time to read?\nGet a summary", 2),
+        ("Eggs\nFlour\nMilk", 3),
+        # Two long sentences, one a line: paragraphs of their own.
+        ("A whole sentence that ends here on this line of the file.\n" * 2, 2),
+    ],
+)
+def test_lines_and_wrapped_paragraphs(text: str, paragraphs: int) -> None:
+    page = text_page(text)
+    assert page.count("<p>") == paragraphs
+
+
+def test_first_line_is_the_headline_only_when_it_reads_as_one() -> None:
+    assert "<h1>Council backs the river plan</h1>" in text_page(
+        "Council backs the river plan\n\nThe council voted on Tuesday."
+    )
+    # A sentence first is the article's first paragraph, not a headline.
+    assert "<h1>" not in text_page("The council voted on Tuesday.\n\nIt was close.")
+
+
+def test_decode_text_reads_boms_and_legacy_bytes() -> None:
+    assert decode_text("\ufeffCaf\u00e9".encode()) == "Caf\u00e9"
+    assert decode_text("Caf\u00e9".encode("utf-16")) == "Caf\u00e9"
+    assert decode_text("Caf\u00e9 cr\u00e8me au lait".encode("cp1252")) == (
+        "Caf\u00e9 cr\u00e8me au lait"
+    )
