@@ -4,6 +4,7 @@ JSONL lines with `text`, and cleans it with the same extraction and template mod
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import textwrap
@@ -181,3 +182,48 @@ def test_decode_text_reads_boms_and_legacy_bytes() -> None:
     assert decode_text("Caf\u00e9 cr\u00e8me au lait".encode("cp1252")) == (
         "Caf\u00e9 cr\u00e8me au lait"
     )
+
+
+def test_a_csv_of_scraped_articles_as_pandas_and_spreadsheets_write_it(tmp_path: Path) -> None:
+    stories = _site(pages=5)
+    rows = [
+        {
+            "Unnamed: 0": str(i),  # pandas' index column
+            "URL": f"https://news.example.com/2026/05/story-{i}.html",
+            "title": title,
+            "text": _scraped(stories, i).split("\n\n", 1)[1],  # spans lines: quoted fields
+            "authors": "['Jane Roe', 'John Doe']",  # a list, as pandas writes one into a cell
+            "published": f"2026-05-0{i + 1}",
+        }
+        for i, (title, _) in enumerate(stories)
+    ]
+    # Written by pandas' to_csv (UTF-8, commas), and by a spreadsheet on Windows (windows-1252,
+    # semicolons); the same as tab-separated values.
+    for name, encoding, delimiter in [
+        ("pandas.csv", "utf-8", ","),
+        ("excel.csv", "cp1252", ";"),
+        ("tabs.tsv", "utf-8", "\t"),
+    ]:
+        source = tmp_path / name
+        with source.open("w", encoding=encoding, newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=delimiter)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "title": row["title"] + " \u00e0 la carte"})
+        out = tmp_path / f"{name}.jsonl"
+        assert main(["clean", str(source), "-o", str(out)]) == 0, name
+        records = _records(out)
+        assert len(records) == 5, name
+        for i, record in enumerate(records):
+            assert record["url"] == rows[i]["URL"]
+            assert record["title"] == stories[i][0] + " \u00e0 la carte"
+            assert record["authors"] == ["Jane Roe", "John Doe"]
+            assert record["published"] == f"2026-05-0{i + 1}"
+            assert record["text"] == "\n\n".join(stories[i][1])
+
+
+def test_a_csv_row_without_html_or_text_is_named(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "links.csv"
+    source.write_text("url,summary\nhttps://news.example.com/a,no text here\n", "utf-8")
+    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl")]) == 1
+    assert "links.csv:2: needs string fields url and html, or text" in capsys.readouterr().err

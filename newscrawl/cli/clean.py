@@ -4,8 +4,9 @@ Inputs: HTML files, directories of them (searched recursively for *.html, *.htm,
 gzipped or not, for files without such a name that start as HTML, as `wget --mirror` saves
 them, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
 files (*.warc, *.warc.gz: Common Crawl, `wget --warc-file`, Heritrix, Browsertrix; read with
-warcio), JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`), and
-text a scraper saved (*.txt, JSONL lines with `text`), made into pages by `core.plaintext`.
+warcio), JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`), CSV/TSV
+files with such columns, and text a scraper saved (*.txt, lines or rows with `text`), made
+into pages by `core.plaintext`.
 All pages are read first and cleaned together, so pages of one site teach the template
 model about each other and the output does not depend on the order of the inputs.
 
@@ -17,7 +18,9 @@ over it), so running the command again gives the same file rather than twice the
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import csv
 import gzip
 import multiprocessing
 import os
@@ -85,6 +88,10 @@ TEXT_SUFFIXES = (".txt", ".text")
 # A JSONL line's scraped text, date and authors, under the names scrapers give them
 # (news-please: maintext, date_publish).
 TEXT_KEYS = ("text", "maintext", "content", "body")
+URL_KEYS = ("url", "link", "article_url", "sourceurl", "source_url")
+# Tables of scraped articles: CSV/TSV with a header naming the same columns.
+TABLE_SUFFIXES = (".csv", ".tsv")
+CSV_FIELD_MAX = 2**31 - 1
 DATE_KEYS = ("published", "date_publish", "date_published", "published_at", "publish_date", "date")
 # How a file without a page's name shows it is one: an HTML start in its first bytes.
 SNIFF_BYTES = 1024
@@ -107,7 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="INPUT",
         help="HTML files, web archives (.mhtml, .webarchive), WARC files (.warc, .warc.gz), "
-        "scraped text (.txt), directories of them, or JSONL with url and html (or text)",
+        "scraped text (.txt), directories of them, or JSONL/CSV with url and html (or text)",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
@@ -222,48 +229,88 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                 yield from _file_pages(path)
         elif not item.exists():
             raise CliError(f"no such file or directory: {item}")
-        elif item.suffix.lower() in (".jsonl", ".ndjson"):
-            for line_no, obj, err in iter_jsonl(item):
+        elif item.suffix.lower() in (".jsonl", ".ndjson", *TABLE_SUFFIXES):
+            rows = _table_rows(item) if item.suffix.lower() in TABLE_SUFFIXES else _jsonl(item)
+            for line_no, row in rows:
                 where = f"{item}:{line_no}"
-                if err or not isinstance(obj, dict):
-                    print(f"skipping {where}: {err or 'not a JSON object'}", file=sys.stderr)
-                    continue
-                page = _jsonl_page(obj, item, line_no)
+                page = _row_page(row, item, line_no)
                 if page is None:
                     print(
                         f"skipping {where}: needs string fields url and html, or text",
                         file=sys.stderr,
                     )
                     continue
-                yield *page, _parse_time(obj.get("fetched_at")), where
+                yield *page, _parse_time(row.get("fetched_at")), where
         else:
             yield from _file_pages(item)
 
 
-def _jsonl_page(obj: dict[str, Any], path: Path, line_no: int) -> tuple[str, str] | None:
-    """(address, page) of a JSONL line: its `html`, else the text a scraper kept (`text`,
-    news-please's `maintext`, `content`, `body`) made into a page with the line's title, date
-    and authors. A text line without a `url` is at the file's address and line."""
-    url, html = obj.get("url"), obj.get("html")
-    if isinstance(html, str):
-        return (url, html) if isinstance(url, str) else None
-    text = next((v for k in TEXT_KEYS if isinstance(v := obj.get(k), str) and v.strip()), None)
+def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line_no, obj, err in iter_jsonl(path):
+        if err or not isinstance(obj, dict):
+            print(f"skipping {path}:{line_no}: {err or 'not a JSON object'}", file=sys.stderr)
+            continue
+        yield line_no, obj
+
+
+def _table_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV/TSV export (pandas' `to_csv`, a spreadsheet) as dicts by lower-case
+    column name, with their line numbers; fields may span lines. A spreadsheet saved on
+    Windows is read in its code page, as `core.charset` tells it."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES * 64)
+    encoding = page_encoding(None, head)
+    with path.open(
+        encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace", newline=""
+    ) as fh:
+        first = fh.readline()
+        delimiter = (
+            "\t"
+            if path.suffix.lower() == ".tsv" or "\t" in first
+            else (";" if first.count(";") > first.count(",") else ",")
+        )
+        fh.seek(0)
+        csv.field_size_limit(CSV_FIELD_MAX)  # an article's HTML is far longer than csv's 128 kB
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = [name.strip().lower() for name in next(reader, [])]
+        line_no = reader.line_num + 1
+        for fields in reader:
+            if any(fields):
+                yield line_no, {k: v for k, v in zip(header, fields, strict=False) if k and v}
+            line_no = reader.line_num + 1
+
+
+def _row_page(row: dict[str, Any], path: Path, line_no: int) -> tuple[str, str] | None:
+    """(address, page) of a JSONL line or table row: its `html`, else the text a scraper kept
+    (`text`, news-please's `maintext`, `content`, `body`) made into a page with the row's
+    title, date and authors. Text without a `url` is at the file's address and line."""
+    url = next((v for k in URL_KEYS if isinstance(v := row.get(k), str) and v.strip()), None)
+    html = row.get("html")
+    if isinstance(html, str) and html:
+        return (url, html) if url else None
+    text = next((v for k in TEXT_KEYS if isinstance(v := row.get(k), str) and v.strip()), None)
     if text is None:
         return None
-    if not isinstance(url, str) or not url.strip():
-        url = f"{path.resolve().as_uri()}#line-{line_no}"
-    title = obj.get("title")
-    published = next((v for k in DATE_KEYS if isinstance(v := obj.get(k), str) and v), None)
-    authors = obj.get("authors", obj.get("author"))
-    if isinstance(authors, str):
-        authors = [authors]
+    title = row.get("title")
+    published = next((v for k in DATE_KEYS if isinstance(v := row.get(k), str) and v), None)
     page = text_page(
         text,
         title=title if isinstance(title, str) and title.strip() else None,
         published=published,
-        authors=[a for a in authors if isinstance(a, str)] if isinstance(authors, list) else (),
+        authors=_names(row.get("authors", row.get("author"))),
     )
-    return url, page
+    return url or f"{path.resolve().as_uri()}#line-{line_no}", page
+
+
+def _names(value: Any) -> list[str]:
+    """Authors as a row gives them: a list, or a string (a name list the metadata reader
+    splits, or a list that pandas wrote into a CSV cell: "['Jane Roe', 'John Doe']")."""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        with contextlib.suppress(ValueError, SyntaxError, MemoryError, RecursionError):
+            value = ast.literal_eval(value)
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _file_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
