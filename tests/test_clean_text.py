@@ -14,7 +14,7 @@ import pytest
 
 from newscrawl.cli import main
 from newscrawl.core.extract import extract_page
-from newscrawl.core.plaintext import decode_text, text_page
+from newscrawl.core.plaintext import decode_text, markdown_page, reader_header, text_page
 
 WORDS = (
     "council residents officials proposal river district budget school market harbour "
@@ -174,6 +174,10 @@ def test_first_line_is_the_headline_only_when_it_reads_as_one() -> None:
     )
     # A sentence first is the article's first paragraph, not a headline.
     assert "<h1>" not in text_page("The council voted on Tuesday.\n\nIt was close.")
+    # A breadcrumb or menu above it is not the headline either.
+    page = text_page("Home > World > Europe\n\nCouncil backs the plan\n\nThe council voted.")
+    assert "<title>Council backs the plan</title>" in page
+    assert "<p>Home &gt; World &gt; Europe</p>\n<h1>Council backs the plan</h1>" in page
 
 
 def test_decode_text_reads_boms_and_legacy_bytes() -> None:
@@ -227,3 +231,79 @@ def test_a_csv_row_without_html_or_text_is_named(tmp_path: Path, capsys) -> None
     source.write_text("url,summary\nhttps://news.example.com/a,no text here\n", "utf-8")
     assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl")]) == 1
     assert "links.csv:2: needs string fields url and html, or text" in capsys.readouterr().err
+
+
+BASE = "https://news.example.com"
+
+
+def _markdown(stories: list[tuple[str, list[str]]], i: int) -> str:
+    """Story `i` as a reader service saves it in Markdown: the site's menu and promo, the
+    text, related stories as links, the footer."""
+    title, paragraphs = stories[i]
+    menu = " ".join(f"[{name}]({BASE}/{name.lower()}/)" for name in ("World", "City", "Sport"))
+    related = "\n".join(
+        f"- [{stories[j][0]}]({BASE}/2026/05/story-{j}.html)" for j in range(len(stories)) if j != i
+    )
+    return "\n\n".join(
+        [
+            f"[Example News]({BASE}/)",
+            menu,
+            f"# {title}",
+            "No time to read? Get a summary",
+            *(textwrap.fill(p, 80) for p in paragraphs),  # soft-wrapped, as Markdown may be
+            "## Read next",
+            related,
+            "\u00a9 2026 Example News. All rights reserved.",
+        ]
+    )
+
+
+def test_a_directory_of_reader_markdown_gives_the_articles(tmp_path: Path) -> None:
+    stories = _site(pages=5)
+    folder = tmp_path / "reader"
+    folder.mkdir()
+    for i in range(len(stories)):
+        header = (
+            f"Title: {stories[i][0]} | Example News\n\n"
+            f"URL Source: {BASE}/2026/05/story-{i}.html\n\n"
+            f"Published Time: 2026-05-0{i + 1}T08:00:00+00:00\n\nMarkdown Content:\n"
+        )
+        (folder / f"story-{i}.md").write_text(header + _markdown(stories, i), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out)]) == 0
+    records = _records(out)
+    assert [r["url"] for r in records] == [f"{BASE}/2026/05/story-{i}.html" for i in range(5)]
+    for i, record in enumerate(records):
+        assert record["title"] == stories[i][0]  # the site's name is no part of it
+        assert record["published"] == f"2026-05-0{i + 1}T08:00:00+00:00"
+        assert record["text"] == "\n\n".join(stories[i][1])
+
+
+def test_firecrawl_jsonl_with_markdown_and_its_metadata(tmp_path: Path) -> None:
+    stories = _site(pages=4)
+    source = tmp_path / "firecrawl.jsonl"
+    lines = [
+        {
+            "markdown": _markdown(stories, i),
+            "metadata": {"title": stories[i][0], "sourceURL": f"{BASE}/2026/05/story-{i}.html"},
+        }
+        for i in range(len(stories))
+    ]
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out)]) == 0
+    records = _records(out)
+    assert [r["url"] for r in records] == [f"{BASE}/2026/05/story-{i}.html" for i in range(4)]
+    assert [r["text"] for r in records] == ["\n\n".join(p) for _, p in stories]
+
+
+def test_reader_header_and_markdown_without_one() -> None:
+    fields, body = reader_header(
+        "Title: A\n\nURL Source: https://a.example/x\n\nMarkdown Content:\nB"
+    )
+    assert fields == {"title": "A", "url source": "https://a.example/x"}
+    assert body == "B"
+    text = "Title: the word opens this story's first line.\n\nMore text."
+    assert reader_header(text) == ({}, text)
+    page = markdown_page("# Head\n\nA <script>x()</script> [link](/a).")
+    assert "&lt;script&gt;" in page and '<a href="/a">link</a>' in page

@@ -5,8 +5,8 @@ gzipped or not, for files without such a name that start as HTML, as `wget --mir
 them, for web archives *.mhtml, *.mht, *.webarchive, and for WARC files), WARC
 files (*.warc, *.warc.gz: Common Crawl, `wget --warc-file`, Heritrix, Browsertrix; read with
 warcio), JSONL files whose lines carry `url` and `html` (and optionally `fetched_at`), CSV/TSV
-files with such columns, and text a scraper saved (*.txt, lines or rows with `text`), made
-into pages by `core.plaintext`.
+files with such columns, and text or Markdown a scraper saved (*.txt, *.md, lines or rows
+with `text` or `markdown`), made into pages by `core.plaintext`.
 All pages are read first and cleaned together, so pages of one site teach the template
 model about each other and the output does not depend on the order of the inputs.
 
@@ -42,7 +42,7 @@ from newscrawl.core import worker
 from newscrawl.core.charset import page_encoding
 from newscrawl.core.cleaner import Cleaner
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
-from newscrawl.core.plaintext import decode_text, text_page
+from newscrawl.core.plaintext import decode_text, markdown_page, reader_header, text_page
 from newscrawl.core.record import ArticleKeys, build_record
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
@@ -89,6 +89,8 @@ TEXT_SUFFIXES = (".txt", ".text")
 # (news-please: maintext, date_publish).
 TEXT_KEYS = ("text", "maintext", "content", "body")
 URL_KEYS = ("url", "link", "article_url", "sourceurl", "source_url")
+# Markdown as reader services and LLM-oriented scrapers save pages (Jina Reader, Firecrawl).
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Tables of scraped articles: CSV/TSV with a header naming the same columns.
 TABLE_SUFFIXES = (".csv", ".tsv")
 CSV_FIELD_MAX = 2**31 - 1
@@ -114,7 +116,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="INPUT",
         help="HTML files, web archives (.mhtml, .webarchive), WARC files (.warc, .warc.gz), "
-        "scraped text (.txt), directories of them, or JSONL/CSV with url and html (or text)",
+        "scraped text or Markdown (.txt, .md), directories of them, or JSONL/CSV with url and "
+        "html (or text, markdown)",
     )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="JSONL to write (replaced if it exists)"
@@ -191,7 +194,8 @@ def _saved_pages(top: Path) -> list[Path]:
     }
     pages = [p for p in paths if p.is_file() and _is_page_file(p)]
     if not pages:  # a directory of scraped text; beside pages, text files are robots.txt & co.
-        return [p for p in paths if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES)]
+        scraped = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES)
+        return [p for p in paths if p.is_file() and p.name.lower().endswith(scraped)]
     kept = [p for p in pages if not any(folder in resources for folder in p.parents)]
     if len(kept) < len(pages):
         print(
@@ -284,19 +288,28 @@ def _row_page(row: dict[str, Any], path: Path, line_no: int) -> tuple[str, str] 
     """(address, page) of a JSONL line or table row: its `html`, else the text a scraper kept
     (`text`, news-please's `maintext`, `content`, `body`) made into a page with the row's
     title, date and authors. Text without a `url` is at the file's address and line."""
+    if isinstance(meta := row.get("metadata"), dict):  # Firecrawl keeps url and title there
+        row = {**meta, **row}
+    row = {str(k).lower(): v for k, v in row.items()}
     url = next((v for k in URL_KEYS if isinstance(v := row.get(k), str) and v.strip()), None)
     html = row.get("html")
     if isinstance(html, str) and html:
         return (url, html) if url else None
-    text = next((v for k in TEXT_KEYS if isinstance(v := row.get(k), str) and v.strip()), None)
-    if text is None:
-        return None
+    # Markdown first: it keeps the links that plain text has lost.
+    render: Callable[..., str] = markdown_page
+    source = row.get("markdown")
+    if not (isinstance(source, str) and source.strip()):
+        render = text_page
+        source = next(
+            (v for k in TEXT_KEYS if isinstance(v := row.get(k), str) and v.strip()), None
+        )
+        if source is None:
+            return None
     title = row.get("title")
-    published = next((v for k in DATE_KEYS if isinstance(v := row.get(k), str) and v), None)
-    page = text_page(
-        text,
+    page = render(
+        source,
         title=title if isinstance(title, str) and title.strip() else None,
-        published=published,
+        published=next((v for k in DATE_KEYS if isinstance(v := row.get(k), str) and v), None),
         authors=_names(row.get("authors", row.get("author"))),
     )
     return url or f"{path.resolve().as_uri()}#line-{line_no}", page
@@ -317,10 +330,23 @@ def _file_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None,
     """The pages of one file: a WARC's many, or the one of a saved page or web archive."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _warc_pages(path)
+    elif path.name.lower().endswith(MARKDOWN_SUFFIXES):
+        yield *_markdown_file(path), None, str(path)
     elif path.name.lower().endswith(TEXT_SUFFIXES):
         yield path.resolve().as_uri(), text_page(decode_text(path.read_bytes())), None, str(path)
     elif (page := _read_page(path)) is not None:
         yield *page, None, str(path)
+
+
+def _markdown_file(path: Path) -> tuple[str, str]:
+    """(address, page) of a Markdown file; a Jina Reader header gives its address, title and
+    date (else the file is at its own address, and its first heading is the headline)."""
+    fields, markdown = reader_header(decode_text(path.read_bytes()))
+    url = fields.get("url source", "")
+    page = markdown_page(
+        markdown, title=fields.get("title") or None, published=fields.get("published time")
+    )
+    return url if url.startswith(("http://", "https://")) else path.resolve().as_uri(), page
 
 
 def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
@@ -557,8 +583,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             "no pages in the inputs: looked for "
             + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
-            + " in directories (*.txt where there are none), and JSONL lines with url and"
-            " html, or text"
+            + " in directories (*.txt and *.md where there are none), and JSONL lines with url"
+            " and html, or text or markdown"
         )
     if not records and args.output.is_file() and not args.append:
         # Nothing to write: a good output from an earlier run is not replaced by an empty one.

@@ -1,4 +1,4 @@
-"""Text that a scraper already saved, made into a page that extraction reads as any other.
+"""Text or Markdown that a scraper already saved, made into a page that extraction reads.
 
 A naive scraper keeps an article's text with the site's furniture in it (a promo above and
 below, "Previous Article" and the next story's headline at the end) and without the markup that
@@ -7,7 +7,8 @@ a paragraph per line (a hard-wrapped paragraph, as `lynx -dump` or `fold` writes
 back into one), its first line as the headline when it looks like one, and what else is known
 (title, date, authors) as the meta tags a page would carry. The same extraction, page-local
 rules and per-site template model then clean it, so a directory of one site's text files
-teaches the model about each other as saved pages do.
+teaches the model about each other as saved pages do. Markdown (as reader services save
+pages) is rendered with markdown-it-py, and keeps its links.
 """
 
 from __future__ import annotations
@@ -16,19 +17,29 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from markdown_it import MarkdownIt
+
 from newscrawl.core.charset import page_encoding
 
-__all__ = ["decode_text", "text_page"]
+__all__ = ["decode_text", "markdown_page", "reader_header", "text_page"]
 
 # A first line this short, without a full stop at its end, is the headline.
 TITLE_MAX_CHARS = 200
 TITLE_MAX_WORDS = 25
+TITLE_SEARCH_BLOCKS = 2  # menu or breadcrumb lines above it
+_MENU_SEPARATOR = re.compile(r"\s(?:[>|/\u203a\u00bb\u00b7\u2022])\s")
 # A block is hard-wrapped when its lines (all but the last) fill most of a fixed width.
 WRAP_MIN_WIDTH = 40
 WRAP_MAX_WIDTH = 120
 WRAP_FILL = 0.7
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+# CommonMark with tables and strikethrough; HTML in the source is escaped, not rendered.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+_H1 = re.compile(r"<h1[ >]")
+# Jina Reader's header: "Name: value" lines before "Markdown Content:".
+READER_HEADER_LINES = 12
+_READER_FIELD = re.compile(r"^(Title|URL Source|Published Time|Description|Author):\s*(.*)$")
 
 
 def decode_text(data: bytes) -> str:
@@ -52,9 +63,59 @@ def text_page(
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     blocks = [block for block in _BLANK_LINE.split(text.strip()) if block.strip()]
-    if title is None and len(blocks) > 1 and _is_title(blocks[0]):
-        title = " ".join(blocks.pop(0).split())
-    paragraphs = [p for block in blocks for p in _paragraphs(block)]
+    # The headline: the first line standing alone, after a menu or breadcrumb line or two.
+    at = None
+    if title is None:
+        for i, block in enumerate(blocks[: TITLE_SEARCH_BLOCKS + 1]):
+            if i + 1 < len(blocks) and _is_title(block) and not _is_menu(block):
+                at, title = i, " ".join(block.split())
+                break
+            if not _is_menu(block):
+                break
+    body = []
+    for i, block in enumerate(blocks):
+        if i == at or (at is None and i == 0 and title):
+            body.append(f"<h1>{escape(title or '')}</h1>")
+        if i != at:
+            body += [f"<p>{escape(p)}</p>" for p in _paragraphs(block)]
+    return _page("\n".join(body), title, published, authors)
+
+
+def markdown_page(
+    markdown: str,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    authors: Sequence[str] = (),
+) -> str:
+    """An HTML page rendered from Markdown (CommonMark, with tables), as reader services and
+    LLM-oriented scrapers (Jina Reader, Firecrawl, crawl4ai) save pages: its links stay
+    links, so teasers and link lists are told apart as on the page itself. HTML inside the
+    Markdown stays text; the first `# heading` is the headline when no `title` is given."""
+    markdown = markdown.replace("\x00", "")
+    body = _MARKDOWN.render(markdown)
+    if title and not _H1.search(body):
+        body = f"<h1>{escape(title)}</h1>\n{body}"
+    return _page(body, title, published, authors)
+
+
+def reader_header(markdown: str) -> tuple[dict[str, str], str]:
+    """The fields of a Jina Reader header ("Title: ...", "URL Source: ...", "Published Time:
+    ...", then "Markdown Content:") by lower-case name, and the Markdown after it; ({}, the
+    text) for Markdown without one."""
+    fields: dict[str, str] = {}
+    lines = markdown.lstrip("\ufeff").split("\n")
+    for i, line in enumerate(lines[:READER_HEADER_LINES]):
+        if line.strip() == "Markdown Content:":
+            return fields, "\n".join(lines[i + 1 :])
+        if match := _READER_FIELD.match(line):
+            fields[match[1].lower()] = match[2].strip()
+        elif line.strip():
+            break
+    return {}, markdown
+
+
+def _page(body: str, title: str | None, published: str | None, authors: Sequence[str]) -> str:
     head = ['<meta charset="utf-8">']
     if title:
         head.append(f"<title>{escape(title)}</title>")
@@ -62,15 +123,18 @@ def text_page(
         head.append(f'<meta property="article:published_time" content="{escape(published)}">')
     if names := [name.strip() for name in authors if name and name.strip()]:
         head.append(f'<meta name="author" content="{escape(", ".join(names))}">')
-    body = [f"<h1>{escape(title)}</h1>"] if title else []
-    body += [f"<p>{escape(p)}</p>" for p in paragraphs]
     return (
         "<!DOCTYPE html>\n<html><head>"
         + "".join(head)
         + "</head><body><article>\n"
-        + "\n".join(body)
+        + body
         + "\n</article></body></html>\n"
     )
+
+
+def _is_menu(block: str) -> bool:
+    """A menu or breadcrumb line: "Home > World > Europe", "News | Sport | Weather"."""
+    return "\n" not in block.strip() and len(_MENU_SEPARATOR.findall(block)) >= 2
 
 
 def _is_title(block: str) -> bool:
