@@ -256,3 +256,34 @@ def test_a_description_every_page_shares_is_the_sites_tagline_not_the_pages() ->
     descriptions = [results[p.url].record_page.description for p in pages]  # type: ignore[union-attr]
     assert descriptions[5] == "How the city council voted on the budget."
     assert descriptions[:5] + descriptions[6:] == [None] * 11
+
+
+@pytest.mark.parametrize(("persist", "spool"), [(True, False), (False, False), (True, True)])
+def test_sites_evicted_between_their_pages_still_learn_their_template(
+    tmp_path: Path, persist: bool, spool: bool
+) -> None:
+    # A crawl of more sites than the store keeps in memory, pages interleaved: each site's
+    # model goes to disk and comes back between two of its pages (to a temporary directory
+    # when nothing persists), and must add up there.
+    sites = [make_site(base=f"https://www.news{n}.example", pages=8, seed=n) for n in range(3)]
+    pages = [page for trio in zip(*sites, strict=True) for page in trio]
+    state_dir = tmp_path if persist else None
+    results = clean_all(pages, state_dir=state_dir, max_sites=1, hold_pages=8, spool=spool)
+    assert len(results) == len(pages)
+    for page in pages:
+        text = text_of(results[page.url])
+        assert "From the city desk series" not in text, page.url
+        assert "No time to read" not in text, page.url
+        assert all(para in text for para in page.paragraphs)
+
+
+def test_a_store_without_state_dir_leaves_nothing_behind() -> None:
+    store = SiteModelStore(None, max_sites=1)
+    for site in ("a.example", "b.example"):
+        store.get(site).pages += 1
+        store.touch(site)
+    spill = store.dir
+    assert [p.name for p in spill.iterdir()] == ["a.example.json"]  # evicted, kept aside
+    assert store.get("a.example").pages == 1
+    store.close()
+    assert not spill.exists()

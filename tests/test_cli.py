@@ -684,3 +684,30 @@ def test_clean_that_makes_no_record_leaves_a_good_output_alone(
     assert out.read_bytes() == before
     assert main(["clean", str(tmp_path / "site"), "-o", str(tmp_path)]) == 2
     assert "is a directory; give a file name" in capsys.readouterr().err
+
+
+def test_clean_remembers_more_sites_than_it_keeps_models_of_in_memory() -> None:
+    """Sites beyond the models held in memory wait on disk (a temporary state directory when
+    none is given), so a WARC of many interleaved sites loses none of their evidence."""
+    from newscrawl.cli.clean import clean_pages
+
+    sites = [make_site(base=f"https://www.news{n}.example", pages=6, seed=n) for n in range(3)]
+    pages = [(p.url, p.html, None, p.url) for trio in zip(*sites, strict=True) for p in trio]
+    dropped: dict[str, int] = {}
+    records = list(clean_pages(iter(pages), max_sites=1, dropped=dropped))
+    assert dropped == {}
+    assert [r["url"] for r in records] == [url for url, *_ in pages]  # in input order
+    # The series line under every story: only a model that saw the site's pages removes it.
+    assert not [r["url"] for r in records if "From the city desk series" in r["text"]]
+
+
+def test_clean_writes_the_first_of_pages_with_the_same_text(tmp_path: Path) -> None:
+    site = make_site(pages=6, seed=5)
+    src = tmp_path / "pages.jsonl"
+    copy = {"url": site[0].url.replace(".html", "-amp.html"), "html": site[0].html}
+    lines = [json.dumps({"url": p.url, "html": p.html}) for p in site]
+    src.write_text("\n".join([lines[0], json.dumps(copy), *lines[1:]]) + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(src), "-o", str(out), "--list-dropped"]) == 0
+    urls = [json.loads(line)["url"] for line in out.read_text("utf-8").splitlines()]
+    assert urls == [p.url for p in site]

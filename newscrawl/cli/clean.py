@@ -24,11 +24,13 @@ import csv
 import gzip
 import multiprocessing
 import os
+import pickle
 import plistlib
 import re
 import sys
+import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 from email import policy
@@ -40,7 +42,7 @@ from typing import Any
 from newscrawl.cli.common import CliError, check_output
 from newscrawl.core import worker
 from newscrawl.core.charset import page_encoding
-from newscrawl.core.cleaner import Cleaner
+from newscrawl.core.cleaner import Cleaner, CleanResult
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.plaintext import decode_text, markdown_page, reader_header, text_page
 from newscrawl.core.record import ArticleKeys, build_record
@@ -70,6 +72,8 @@ WINDOW_PER_WORKER = 4
 # Offline cleaning sees all pages up front: hold every page until the end, so each site's
 # model has all the evidence there is before any page is decided.
 HOLD_ALL = 10**9
+# Site models in memory; more sites' models wait in the state directory.
+MAX_SITES = 256
 # Crawl archives: each holds many pages, as HTTP responses with their addresses and times.
 WARC_SUFFIXES = (".warc", ".warc.gz")
 PAGE_SUFFIXES = (
@@ -82,18 +86,18 @@ PAGE_SUFFIXES = (
     ".webarchive",
     *WARC_SUFFIXES,
 )
-# Text a scraper saved (the article with the site's furniture in it): a page per file, read
-# in a directory only when it holds no HTML pages (a mirror's robots.txt and licence are not).
+# Text a scraper saved (the article with the site's furniture in it), and Markdown as reader
+# services and LLM-oriented scrapers save pages (Jina Reader, Firecrawl): a page per file,
+# read in a directory only when it holds no HTML pages (a mirror's robots.txt is no page).
 TEXT_SUFFIXES = (".txt", ".text")
-# A JSONL line's scraped text, date and authors, under the names scrapers give them
-# (news-please: maintext, date_publish).
-TEXT_KEYS = ("text", "maintext", "content", "body")
-URL_KEYS = ("url", "link", "article_url", "sourceurl", "source_url")
-# Markdown as reader services and LLM-oriented scrapers save pages (Jina Reader, Firecrawl).
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-# Tables of scraped articles: CSV/TSV with a header naming the same columns.
+# Tables of scraped articles: CSV/TSV with a header naming the columns a JSONL line has.
 TABLE_SUFFIXES = (".csv", ".tsv")
-CSV_FIELD_MAX = 2**31 - 1
+CSV_FIELD_MAX = 2**31 - 1  # an article's HTML is far longer than csv's default 128 kB
+# A line's or row's fields under the names scrapers give them (news-please: maintext,
+# date_publish; Firecrawl: sourceURL), matched in any case.
+URL_KEYS = ("url", "link", "article_url", "sourceurl", "source_url")
+TEXT_KEYS = ("text", "maintext", "content", "body")
 DATE_KEYS = ("published", "date_publish", "date_published", "published_at", "publish_date", "date")
 # How a file without a page's name shows it is one: an HTML start in its first bytes.
 SNIFF_BYTES = 1024
@@ -240,7 +244,7 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime
                 page = _row_page(row, item, line_no)
                 if page is None:
                     print(
-                        f"skipping {where}: needs string fields url and html, or text",
+                        f"skipping {where}: needs string fields url and html, or text or markdown",
                         file=sys.stderr,
                     )
                     continue
@@ -262,7 +266,7 @@ def _table_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     column name, with their line numbers; fields may span lines. A spreadsheet saved on
     Windows is read in its code page, as `core.charset` tells it."""
     with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES * 64)
+        head = fh.read(64 * 1024)  # what page_encoding reads
     encoding = page_encoding(None, head)
     with path.open(
         encoding="utf-8-sig" if encoding == "utf-8" else encoding, errors="replace", newline=""
@@ -274,7 +278,7 @@ def _table_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             else (";" if first.count(";") > first.count(",") else ",")
         )
         fh.seek(0)
-        csv.field_size_limit(CSV_FIELD_MAX)  # an article's HTML is far longer than csv's 128 kB
+        csv.field_size_limit(CSV_FIELD_MAX)
         reader = csv.reader(fh, delimiter=delimiter)
         header = [name.strip().lower() for name in next(reader, [])]
         line_no = reader.line_num + 1
@@ -512,54 +516,78 @@ def clean_pages(
     state_dir: Path | None = None,
     workers: int = 1,
     on_drop: Callable[[str, str], None] | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Clean all pages together; return records (in input order) and drop counts.
+    dropped: dict[str, int] | None = None,
+    max_sites: int = MAX_SITES,
+) -> Iterator[dict[str, Any]]:
+    """Clean all pages together; yield their records in input order, and count the pages
+    that give none in `dropped` (by reason; complete once the records are all yielded).
 
-    `on_drop(origin, reason)` is called for each page that gives no record.
+    `on_drop(origin, reason)` is called for each page that gives no record. Memory does not
+    grow with the number of pages: held pages, and records waiting for their turn, are kept
+    in temporary files, and site models beyond `max_sites` on disk too (see `SiteModelStore`),
+    so a large WARC costs disk, not memory.
     """
-    cleaner = Cleaner(state_dir=state_dir, hold_pages=HOLD_ALL, max_held=HOLD_ALL)
-    origins: list[str] = []  # by index, the token each page's result carries
-    results = []
-    for index, (page, moment, origin) in enumerate(_extract_all(pages, workers)):
-        origins.append(origin)
-        if keep_listings and page.page_type != "article" and not page.error:
-            page.page_type = "article"
-        if page.truncated_from:
-            print(
-                f"{page.url}: a page of {page.truncated_from} characters, more than extraction "
-                "reads: only its beginning was cleaned",
-                file=sys.stderr,
-            )
-        results += cleaner.add(page, token=index, fetched_at=moment)
-    results = sorted(results + cleaner.flush(), key=lambda r: r.token)
-    cleaner.close()
-    records: list[dict[str, Any]] = []
-    dropped: dict[str, int] = {}
-    seen: set[str] = set()
-    for result in results:
-        reason = result.drop_reason
-        record = None
-        if reason is None and result.record_page is not None:
-            record = build_record(
-                result.record_page,
-                result.kept,
-                fetched_at=result.fetched_at or datetime.now(UTC),
-                source=source,
-                removed=result.removed if audit else None,
-            )
-            if word_count(record["text"]) < min_words:
-                reason = "too_short"
-            elif record["fingerprint"] in seen:
-                reason = "duplicate_content"
-        if reason is not None or record is None:
-            reason = reason or "extraction_empty"
+    dropped = {} if dropped is None else dropped
+    with contextlib.ExitStack() as stack:
+        cleaner = Cleaner(
+            state_dir=state_dir,
+            hold_pages=HOLD_ALL,
+            max_held=HOLD_ALL,
+            max_sites=max_sites,
+            spool=True,
+        )
+        stack.callback(cleaner.close)  # its spool and spilled models go, even on an error
+        ready = stack.enter_context(tempfile.TemporaryFile())  # records, by input index
+        where: dict[int, tuple[int, int]] = {}
+        origins: list[str] = []  # by input index, where each page came from
+
+        def drop(index: int, reason: str) -> None:
             dropped[reason] = dropped.get(reason, 0) + 1
             if on_drop is not None:
-                on_drop(origins[int(result.token)], reason)
-            continue
-        seen.add(record["fingerprint"])
-        records.append(record)
-    return records, dropped
+                on_drop(origins[index], reason)
+
+        def keep(results: Iterable[CleanResult]) -> None:
+            for result in results:
+                index, record = int(result.token), None
+                if result.drop_reason is None and result.record_page is not None:
+                    record = build_record(
+                        result.record_page,
+                        result.kept,
+                        fetched_at=result.fetched_at or datetime.now(UTC),
+                        source=source,
+                        removed=result.removed if audit else None,
+                    )
+                if record is None or word_count(record["text"]) < min_words:
+                    drop(
+                        index, result.drop_reason or ("too_short" if record else "extraction_empty")
+                    )
+                    continue
+                data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                where[index] = (ready.seek(0, os.SEEK_END), len(data))
+                ready.write(data)
+
+        for index, (page, moment, origin) in enumerate(_extract_all(pages, workers)):
+            origins.append(origin)
+            if keep_listings and page.page_type != "article" and not page.error:
+                page.page_type = "article"
+            if page.truncated_from:
+                print(
+                    f"{page.url}: a page of {page.truncated_from} characters, more than "
+                    "extraction reads: only its beginning was cleaned",
+                    file=sys.stderr,
+                )
+            keep(cleaner.add(page, token=index, fetched_at=moment))
+        keep(cleaner.drain())
+        seen: set[str] = set()  # fingerprints: the first of the same text wins
+        for index in sorted(where):
+            offset, size = where.pop(index)
+            ready.seek(offset)
+            record = pickle.loads(ready.read(size))
+            if record["fingerprint"] in seen:
+                drop(index, "duplicate_content")
+                continue
+            seen.add(record["fingerprint"])
+            yield record
 
 
 def run(args: argparse.Namespace) -> int:
@@ -568,7 +596,8 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output)
     if args.workers < 1:
         raise CliError("--workers must be >= 1", code=2)
-    records, dropped = clean_pages(
+    dropped: dict[str, int] = {}
+    records = clean_pages(
         iter_inputs(args.inputs),
         source=args.source,
         audit=args.audit,
@@ -577,56 +606,57 @@ def run(args: argparse.Namespace) -> int:
         state_dir=args.state_dir,
         workers=args.workers,
         on_drop=_print_drop if args.list_dropped else None,
+        dropped=dropped,
     )
-    total = len(records) + sum(dropped.values())
-    if total == 0:
-        raise CliError(
-            "no pages in the inputs: looked for "
-            + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
-            + " in directories (*.txt and *.md where there are none), and JSONL lines with url"
-            " and html, or text or markdown"
-        )
-    if not records and args.output.is_file() and not args.append:
-        # Nothing to write: a good output from an earlier run is not replaced by an empty one.
-        print(f"0 record(s) from {total} page(s): {args.output} left as it was")
-        if dropped:
-            print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
-        return 1
-    made = len(records)
-    if args.append and args.output.is_file():
-        records, already = _not_in(args.output, records)
-        if already:
-            dropped["already_in_output"] = already
-        with JsonlWriter(args.output) as writer:
-            for record in records:
-                writer.write(record)
-    else:
-        _replace(args.output, records)
-    print(f"{len(records)} record(s) from {total} page(s) written to {args.output}")
+    appending = args.append and args.output.is_file()
+    # Replaced as a whole: a new file beside the output, renamed over it once it is complete.
+    partial = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
+    try:
+        made, written = _write(partial if not appending else args.output, records, appending)
+        total = made + sum(dropped.values())
+        if total == 0:
+            raise CliError(
+                "no pages in the inputs: looked for "
+                + ", ".join(f"*{s}" for s in PAGE_SUFFIXES)
+                + " in directories (*.txt and *.md where there are none), and JSONL lines with"
+                " url and html, or text or markdown"
+            )
+        if not made and args.output.is_file() and not appending:
+            # A good output from an earlier run is not replaced by an empty one.
+            print(f"0 record(s) from {total} page(s): {args.output} left as it was")
+            _print_dropped(dropped)
+            return 1
+        if not appending:
+            os.replace(partial, args.output)
+    finally:
+        partial.unlink(missing_ok=True)
+    if made > written:
+        dropped["already_in_output"] = made - written
+    print(f"{written} record(s) from {total} page(s) written to {args.output}")
+    _print_dropped(dropped)
+    return 0 if made else 1
+
+
+def _write(path: Path, records: Iterator[dict[str, Any]], appending: bool) -> tuple[int, int]:
+    """Write `records` to `path`; appending, only the articles (URL, canonical URL or text)
+    it does not hold yet. Returns (records made, records written)."""
+    held = ArticleKeys.of_file(path)[0] if appending else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    made = written = 0
+    with JsonlWriter(path) as writer:
+        for record in records:
+            made += 1
+            if held is not None and record in held:
+                continue
+            writer.write(record)
+            written += 1
+    return made, written
+
+
+def _print_dropped(dropped: dict[str, int]) -> None:
     if dropped:
         print("dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
-    return 0 if made else 1
 
 
 def _print_drop(origin: str, reason: str) -> None:
     print(f"dropped {origin}: {reason}", file=sys.stderr)
-
-
-def _not_in(output: Path, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """The records whose article (URL, canonical URL or text) `output` does not hold yet."""
-    held, _ = ArticleKeys.of_file(output)
-    new = [r for r in records if r not in held]
-    return new, len(records) - len(new)
-
-
-def _replace(output: Path, records: list[dict[str, Any]]) -> None:
-    """Write `records` to a new file beside `output`, then rename it over `output`."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        with JsonlWriter(partial) as writer:
-            for record in records:
-                writer.write(record)
-        os.replace(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)

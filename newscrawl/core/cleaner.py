@@ -8,12 +8,17 @@ is cleaned all at once, whatever the order. A site whose saved model was already
 loaded (a scheduled crawl of a known site) is decided at once. Held pages are
 `PageExtraction`s, which carry no HTML, so the cost is bounded by `hold_pages` per site and
 `max_held` overall; `max_held` and `flush()` release early rather than ever stall a crawl.
+Offline cleaning, which holds every page until the end, keeps them on disk instead (`spool`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,8 +68,30 @@ class CleanResult:
 @dataclass(slots=True)
 class _Held:
     token: Any
-    page: PageExtraction
+    page: PageExtraction | tuple[int, int]  # the page, or where the spool keeps it
     fetched_at: datetime | None
+
+
+class _Spool:
+    """Held pages on disk: pickles in an anonymous temporary file (gone when closed), each
+    read back once, so that holding every page of a large archive costs disk, not memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    def put(self, page: PageExtraction) -> tuple[int, int]:
+        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        return offset, len(data)
+
+    def take(self, where: tuple[int, int]) -> PageExtraction:
+        self._file.seek(where[0])
+        page: PageExtraction = pickle.loads(self._file.read(where[1]))
+        return page
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class Cleaner:
@@ -77,7 +104,9 @@ class Cleaner:
         hold_pages: int = HOLD_PAGES,
         max_held: int = MAX_HELD,
         max_sites: int = 256,
+        spool: bool = False,
     ) -> None:
+        """`spool` keeps held pages on disk (`newscrawl clean`, which holds all of them)."""
         if hold_pages < 0:
             raise ValueError("hold_pages must be >= 0")
         if max_held < 0:
@@ -89,6 +118,7 @@ class Cleaner:
         self._held_count = 0
         self._warm: set[str] = set()
         self._seen_sites: set[str] = set()
+        self._spool = _Spool() if spool else None
 
     @property
     def held(self) -> int:
@@ -115,7 +145,7 @@ class Cleaner:
         if site in self._warm:
             return [self._finish(_Held(token, page, fetched_at), model)]
         held = self._held.setdefault(site, [])
-        held.append(_Held(token, page, fetched_at))
+        held.append(_Held(token, self._spool.put(page) if self._spool else page, fetched_at))
         self._held_count += 1
         out: list[CleanResult] = []
         while len(held) > self.hold_pages:
@@ -128,26 +158,33 @@ class Cleaner:
 
     def flush(self, site: str | None = None) -> list[CleanResult]:
         """Decide every held page (of one site, or all): the crawl ended or must not wait."""
-        sites = [site] if site is not None else list(self._held)
-        out: list[CleanResult] = []
-        for s in sites:
-            out.extend(self._release(s))
-        return out
+        return list(self.drain(site))
+
+    def drain(self, site: str | None = None) -> Iterator[CleanResult]:
+        """`flush`, one result at a time: the results of a spooled cleaner holding a whole
+        archive would not fit in memory together."""
+        for s in [site] if site is not None else list(self._held):
+            yield from self._release(s)
 
     def close(self) -> None:
         """Persist every model that learned something."""
-        self.models.save_all()
+        self.models.close()
+        if self._spool is not None:
+            self._spool.close()
 
-    def _release(self, site: str) -> list[CleanResult]:
+    def _release(self, site: str) -> Iterator[CleanResult]:
         held = self._held.pop(site, [])
         self._held_count -= len(held)
-        if not held:
-            return []
-        model = self.models.get(site)
-        return [self._finish(h, model) for h in held]
+        if held:
+            model = self.models.get(site)
+            for h in held:
+                yield self._finish(h, model)
 
     def _finish(self, held: _Held, model: SiteModel) -> CleanResult:
         page = held.page
+        if not isinstance(page, PageExtraction):
+            assert self._spool is not None
+            page = self._spool.take(page)
         pid = model.owner_id(page)
         kept: list[Block] = []
         removed: list[dict[str, Any]] = []

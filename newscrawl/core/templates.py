@@ -20,7 +20,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,7 +220,10 @@ class SiteModel:
             "site": self.site,
             "pages": self.pages,
             "articles": self.articles,
-            "counts": {str(k): v for k, v in self.counts.items() if v > 1},
+            # Segments seen once too: a model saved after every page (a site evicted from the
+            # store between its pages, as in a crawl of more sites than it holds) must still
+            # add up. The cap on segments bounds the file.
+            "counts": {str(k): v for k, v in self.counts.items()},
             "refs": {str(k): v for k, v in self.refs.items()},
             "page_ids": [str(k) for k in self.page_ids],
             "content_ids": {str(k): v for k, v in self.content_ids.items()},
@@ -274,13 +279,17 @@ class SiteModelStore:
 
     Models persist as `<state_dir>/templates/<site>.json`; a corrupt file is logged and the
     model rebuilt from scratch, because losing learned evidence costs little and a crawl that
-    dies on a bad cache file costs a lot.
+    dies on a bad cache file costs a lot. Without a `state_dir` nothing persists, but the
+    models beyond `max_sites` still wait on disk, in a temporary directory removed by `close`:
+    a model dropped when another site needs its place would lose what it learned.
     """
 
     def __init__(self, state_dir: Path | None = None, max_sites: int = 256) -> None:
         if max_sites < 1:
             raise ValueError("max_sites must be >= 1")
-        self.dir = state_dir / "templates" if state_dir is not None else None
+        self.persist = state_dir is not None
+        self._dir = state_dir / "templates" if state_dir is not None else None
+        self._spill: weakref.finalize[Any, Any] | None = None  # removes the temporary one
         self.max_sites = max_sites
         self._models: OrderedDict[str, SiteModel] = OrderedDict()
         self._dirty: set[str] = set()
@@ -303,20 +312,38 @@ class SiteModelStore:
         self._dirty.add(site)
 
     def save_all(self) -> None:
+        if not self.persist:
+            return
         for site, model in self._models.items():
             self._save(site, model)
+
+    def close(self) -> None:
+        """Persist every model that learned something; remove the temporary directory."""
+        self.save_all()
+        if self._spill is not None:
+            self._spill()
+            self._spill, self._dir = None, None
+
+    @property
+    def dir(self) -> Path:
+        """Where models wait and persist: `<state_dir>/templates`, else a temporary directory
+        made when the first model must wait (removed by `close`, or when the store goes)."""
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="newscrawl-models-"))
+            self._spill = weakref.finalize(self, shutil.rmtree, self._dir, ignore_errors=True)
+        return self._dir
 
     def __len__(self) -> int:
         return len(self._models)
 
-    def _path(self, site: str) -> Path | None:
-        if self.dir is None:
-            return None
+    def _path(self, site: str) -> Path:
         return self.dir / f"{_SAFE_NAME.sub('_', site) or '_'}.json"
 
     def _load(self, site: str) -> SiteModel | None:
+        if self._dir is None:
+            return None  # no state directory, and no model waiting in a temporary one yet
         path = self._path(site)
-        if path is None or not path.exists():
+        if not path.exists():
             return None
         try:
             model = SiteModel.from_json(json.loads(path.read_text("utf-8")))
@@ -329,7 +356,7 @@ class SiteModelStore:
 
     def _save(self, site: str, model: SiteModel) -> None:
         path = self._path(site)
-        if path is None or site not in self._dirty:
+        if site not in self._dirty:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
