@@ -711,3 +711,12 @@ def test_clean_writes_the_first_of_pages_with_the_same_text(tmp_path: Path) -> N
     assert main(["clean", str(src), "-o", str(out), "--list-dropped"]) == 0
     urls = [json.loads(line)["url"] for line in out.read_text("utf-8").splitlines()]
     assert urls == [p.url for p in site]
+
+
+def test_clean_tells_a_terminal_how_far_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    from newscrawl.cli.clean import _with_progress
+
+    pages = [(f"https://a.example/{i}", "<p>x</p>", None, str(i)) for i in range(3)]
+    assert list(_with_progress(iter(pages), 0.0)) == pages
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and "3 page(s) read" in lines[-1]

@@ -29,6 +29,7 @@ import plistlib
 import re
 import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -50,7 +51,10 @@ from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
 from newscrawl.spiders.links import SKIP_EXTENSIONS
 
-__all__ = ["add_arguments", "clean_pages", "iter_inputs", "run"]
+__all__ = ["Page", "add_arguments", "clean_pages", "iter_inputs", "run"]
+
+# An input page: (address, HTML as text or bytes, fetch time if known, where it came from).
+Page = tuple[str, str | bytes, datetime | None, str]
 
 _CANONICAL = re.compile(
     rb"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"']+)["']"""
@@ -74,6 +78,8 @@ WINDOW_PER_WORKER = 4
 HOLD_ALL = 10**9
 # Site models in memory; more sites' models wait in the state directory.
 MAX_SITES = 256
+# Seconds between progress lines on a terminal.
+PROGRESS_SECONDS = 30.0
 # Crawl archives: each holds many pages, as HTTP responses with their addresses and times.
 WARC_SUFFIXES = (".warc", ".warc.gz")
 PAGE_SUFFIXES = (
@@ -229,7 +235,7 @@ def _is_page_file(path: Path) -> bool:
     return _HTML_START.search(head) is not None
 
 
-def iter_inputs(inputs: list[Path]) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+def iter_inputs(inputs: list[Path]) -> Iterator[Page]:
     """Yield (url, html, fetched_at, origin) for every page in the inputs."""
     for item in inputs:
         if item.is_dir():
@@ -330,7 +336,7 @@ def _names(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _file_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+def _file_pages(path: Path) -> Iterator[Page]:
     """The pages of one file: a WARC's many, or the one of a saved page or web archive."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _warc_pages(path)
@@ -353,7 +359,7 @@ def _markdown_file(path: Path) -> tuple[str, str]:
     return url if url.startswith(("http://", "https://")) else path.resolve().as_uri(), page
 
 
-def _warc_pages(path: Path) -> Iterator[tuple[str, str | bytes, datetime | None, str]]:
+def _warc_pages(path: Path) -> Iterator[Page]:
     """The pages of a WARC file: its responses with status 200 and an HTML type (and HTML
     resource records, as browser-based crawlers write them), at their target URI and WARC
     date, decoded as the crawl would have. Requests, metadata, redirects, revisits, images
@@ -480,7 +486,7 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _extract_all(
-    pages: Iterator[tuple[str, str | bytes, datetime | None, str]], workers: int
+    pages: Iterator[Page], workers: int
 ) -> Iterator[tuple[PageExtraction, datetime, str]]:
     """(extraction, fetch time, origin) of each page in input order, on `workers` processes
     with a bounded window."""
@@ -507,7 +513,7 @@ def _extract_all(
 
 
 def clean_pages(
-    pages: Iterator[tuple[str, str | bytes, datetime | None, str]],
+    pages: Iterator[Page],
     *,
     source: str = "clean",
     audit: bool = False,
@@ -597,8 +603,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise CliError("--workers must be >= 1", code=2)
     dropped: dict[str, int] = {}
+    pages = iter_inputs(args.inputs)
     records = clean_pages(
-        iter_inputs(args.inputs),
+        _with_progress(pages, PROGRESS_SECONDS) if sys.stderr.isatty() else pages,
         source=args.source,
         audit=args.audit,
         min_words=args.min_words,
@@ -651,6 +658,24 @@ def _write(path: Path, records: Iterator[dict[str, Any]], appending: bool) -> tu
             writer.write(record)
             written += 1
     return made, written
+
+
+def _with_progress(pages: Iterator[Page], every: float) -> Iterator[Page]:
+    """`pages`, with a line on stderr every `every` seconds on how many were read: a large
+    archive takes minutes, and its records are all written at the end."""
+    start = last = time.monotonic()
+    for count, page in enumerate(pages, 1):
+        yield page
+        now = time.monotonic()
+        if now - last >= every:
+            last = now
+            minutes, seconds = divmod(int(now - start), 60)
+            print(
+                f"[{minutes}m{seconds:02d}s] {count} page(s) read "
+                f"({count / max(now - start, 1e-9):.0f}/s); the records come at the end",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _print_dropped(dropped: dict[str, int]) -> None:
