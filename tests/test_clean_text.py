@@ -307,3 +307,57 @@ def test_reader_header_and_markdown_without_one() -> None:
     assert reader_header(text) == ({}, text)
     page = markdown_page("# Head\n\nA <script>x()</script> [link](/a).")
     assert "&lt;script&gt;" in page and '<a href="/a">link</a>' in page
+
+
+MENU = ["Example News", "Home", "World", "City", "Sport", "City"]
+FOOTER = ["About us", "Contact", "Privacy policy", "\u00a9 2026 Example News"]
+
+
+def _dump(stories: list[tuple[str, list[str]]], i: int) -> str:
+    """Story `i` as a scraper that keeps a whole page's text saves it: a line per element,
+    no blank lines, the site's menu above the headline and its footer below."""
+    title, paragraphs = stories[i]
+    dateline = f"May {i + 1}, 2026, 9:30 AM EDT"
+    return "\n".join([*MENU, title, dateline, PROMO, *paragraphs, *FOOTER]) + "\n"
+
+
+def test_a_whole_pages_text_alone_loses_its_menu_and_dateline() -> None:
+    stories = _site(pages=1)
+    page = extract_page(text_page(_dump(stories, 0)), "https://news.example.com/a")
+    assert page.title == stories[0][0]
+    assert page.published == "2026-05-01"
+    texts = [block.text for block in page.blocks]
+    assert texts[0] == "No time to read?"  # alone, the promo cannot be told from the story
+    assert not set(MENU) & set(texts)
+    assert "May 1, 2026, 9:30 AM EDT" not in texts
+
+
+def test_a_directory_of_whole_page_texts_gives_the_stories(tmp_path: Path) -> None:
+    stories = _site(pages=6)
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    for i in range(len(stories)):
+        (folder / f"page-{i}.txt").write_text(_dump(stories, i), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out)]) == 0
+    records = _records(out)
+    # Every paragraph shares one place on a page made from text: none is taken for template
+    # because the first lines seen there were a menu.
+    assert [r["text"] for r in records] == ["\n\n".join(p) for _, p in stories]
+    assert [r["title"] for r in records] == [t for t, _ in stories]
+    assert [r["published"] for r in records] == [f"2026-05-0{i + 1}" for i in range(6)]
+
+
+def test_a_byline_under_the_headline_gives_the_authors_and_a_sentence_stays() -> None:
+    story = "The council voted on Tuesday to back the plan after a long debate. " * 4
+    text = (
+        "Council backs the river plan\n\nBy Jane Roe and John Doe\n\nMay 2, 2026\n\n"
+        f"{story}\n\nBy the end of the night, the vote was clear and the council went home."
+    )
+    page = extract_page(text_page(text), "https://news.example.com/a")
+    assert page.authors == ["Jane Roe", "John Doe"]
+    assert page.published == "2026-05-02"
+    assert [b.text for b in page.blocks] == [
+        story.strip(),
+        "By the end of the night, the vote was clear and the council went home.",
+    ]

@@ -40,7 +40,7 @@ from newscrawl.core.text import (
     segment_key,
     text_length,
 )
-from newscrawl.core.types import ArticlePart, Block, PageExtraction
+from newscrawl.core.types import PLAIN_MARK, ArticlePart, Block, PageExtraction
 from newscrawl.core.urls import link_key, link_site_and_key, registered_domain
 
 __all__ = ["BLOCK_TAGS", "extract_page"]
@@ -470,7 +470,11 @@ def _census(tree: HtmlElement, url: str) -> _Census:
                     add(pnorm, feature, False)
     census.keys = array("q", keys)
     census.anchors = array("q", [k for pair in anchors for k in pair])
-    census.slots = array("q", [k for key, f in features.items() if f[2] for k in (key, f[2])])
+    # A page made from text or Markdown (`core.plaintext`) has no layout of the site's: every
+    # paragraph would share one place, and the first lines seen there (a menu) would make it
+    # a template place, taking the article with it.
+    if tree.get(PLAIN_MARK) is None:
+        census.slots = array("q", [k for key, f in features.items() if f[2] for k in (key, f[2])])
     return census
 
 

@@ -20,6 +20,7 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from newscrawl.core.charset import page_encoding
+from newscrawl.core.types import PLAIN_MARK
 
 __all__ = ["decode_text", "markdown_page", "reader_header", "text_page"]
 
@@ -27,6 +28,25 @@ __all__ = ["decode_text", "markdown_page", "reader_header", "text_page"]
 TITLE_MAX_CHARS = 200
 TITLE_MAX_WORDS = 25
 TITLE_SEARCH_BLOCKS = 2  # menu or breadcrumb lines above it
+# In a whole page's text, the site's name, menu and section label come first, a word or two
+# each; the headline is the first longer line among the first ones.
+LOOSE_TITLE_SEARCH_LINES = 30
+LOOSE_TITLE_MIN_WORDS = 4
+# A dateline and a byline stand among the first lines after the headline, and are short.
+HEAD_LINES = 5
+DATELINE_MAX_CHARS = 60
+BYLINE_MAX_CHARS = 100
+_BYLINE = re.compile(r"(?:by|von|par|por|door)\s+", re.IGNORECASE)
+_NAME_JOINS = frozenset("and und et y e & de van von der da".split())
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Digits, times and punctuation of a date, taken out before its words are looked at.
+_DATE_WORD = re.compile(r"[\d:.,/|\-\u2013\u2014()]+|\b(?:a\.m\.|p\.m\.)")
+_DATE_NAMES = frozenset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december mon monday tue tues tuesday wed "
+    "wednesday thu thur thurs thursday fri friday sat saturday sun sunday am pm at on of the "
+    "published updated posted last modified st nd rd th".split()
+)
 _MENU_SEPARATOR = re.compile(r"\s(?:[>|/\u203a\u00bb\u00b7\u2022])\s")
 # A block is hard-wrapped when its lines (all but the last) fill most of a fixed width.
 WRAP_MIN_WIDTH = 40
@@ -63,22 +83,77 @@ def text_page(
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     blocks = [block for block in _BLANK_LINE.split(text.strip()) if block.strip()]
-    # The headline: the first line standing alone, after a menu or breadcrumb line or two.
+    # No blank lines, and no hard-wrapped paragraph: a whole page's text, a line per element.
+    lines = [line.strip() for line in blocks[0].split("\n") if line.strip()] if blocks else []
+    loose = len(blocks) == 1 and len(lines) > 1 and not _is_wrapped(lines)
+    if loose:
+        blocks = lines
     at = None
     if title is None:
-        for i, block in enumerate(blocks[: TITLE_SEARCH_BLOCKS + 1]):
-            if i + 1 < len(blocks) and _is_title(block) and not _is_menu(block):
-                at, title = i, " ".join(block.split())
-                break
-            if not _is_menu(block):
-                break
+        at = _title_at(blocks, loose)
+        title = " ".join(blocks[at].split()) if at is not None else None
     body = []
+    if loose and at:  # above the headline of a whole page's text: its name, menu, section
+        body.append("<nav>" + "".join(f"<p>{escape(line)}</p>" for line in blocks[:at]) + "</nav>")
     for i, block in enumerate(blocks):
         if i == at or (at is None and i == 0 and title):
             body.append(f"<h1>{escape(title or '')}</h1>")
-        if i != at:
-            body += [f"<p>{escape(p)}</p>" for p in _paragraphs(block)]
+        if i != at and not (loose and at and i < at):
+            near_top = i < (at or 0) + HEAD_LINES
+            body += [_paragraph(p, near_top=near_top) for p in _paragraphs(block)]
     return _page("\n".join(body), title, published, authors)
+
+
+def _title_at(blocks: list[str], loose: bool) -> int | None:
+    """Where the headline is: the first line standing alone, after a menu or breadcrumb line
+    or two. In a whole page's text (`loose`), where the site's name and menu items are lines
+    too, the first line of a few words that reads as a headline, among the first lines."""
+    if loose:
+        for i, line in enumerate(blocks[:LOOSE_TITLE_SEARCH_LINES]):
+            if (
+                i + 1 < len(blocks)
+                and len(line.split()) >= LOOSE_TITLE_MIN_WORDS
+                and _is_title(line)
+                and not _is_menu(line)
+                and not line.rstrip().endswith("?")
+            ):
+                return i
+        return None
+    for i, block in enumerate(blocks[: TITLE_SEARCH_BLOCKS + 1]):
+        if i + 1 < len(blocks) and _is_title(block) and not _is_menu(block):
+            return i
+        if not _is_menu(block):
+            break
+    return None
+
+
+def _paragraph(text: str, *, near_top: bool) -> str:
+    """A paragraph's HTML. Near the top, a line that is only a date is the dateline, and a
+    short line led by a by-word ("By Jane Roe and John Doe") the byline, marked the way pages
+    mark them: extraction then reads the date and the authors, and leaves both lines out."""
+    if near_top and _is_date_line(text):
+        return f"<p><time>{escape(text)}</time></p>"
+    if near_top and _is_byline(text):
+        return f'<p class="byline">{escape(text)}</p>'
+    return f"<p>{escape(text)}</p>"
+
+
+def _is_byline(text: str) -> bool:
+    """ "By Jane Roe and John Doe": a by-word, then names (capitalised words and the words
+    that join them), not a sentence ("By the end of the night, ...")."""
+    if len(text) > BYLINE_MAX_CHARS or not (match := _BYLINE.match(text)):
+        return False
+    names = text[match.end() :].replace(",", " ").split()
+    return bool(names) and all(w[0].isupper() or w.casefold() in _NAME_JOINS for w in names)
+
+
+def _is_date_line(text: str) -> bool:
+    """ "April 23, 2026, 2:00 PM EDT", "Published 23 Apr 2026 14:00", "2026-04-23": a year
+    and nothing but words of dates and times (English names)."""
+    if len(text) > DATELINE_MAX_CHARS or not _YEAR.search(text):
+        return False
+    words = _DATE_WORD.sub(" ", text).split()
+    return all(word.casefold() in _DATE_NAMES or word.isupper() for word in words)
 
 
 def markdown_page(
@@ -124,7 +199,7 @@ def _page(body: str, title: str | None, published: str | None, authors: Sequence
     if names := [name.strip() for name in authors if name and name.strip()]:
         head.append(f'<meta name="author" content="{escape(", ".join(names))}">')
     return (
-        "<!DOCTYPE html>\n<html><head>"
+        f"<!DOCTYPE html>\n<html {PLAIN_MARK}><head>"
         + "".join(head)
         + "</head><body><article>\n"
         + body

@@ -11,10 +11,13 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-__all__ = ["ArticlePart", "Block", "PageExtraction"]
+__all__ = ["PLAIN_MARK", "ArticlePart", "Block", "PageExtraction"]
 
 # A further page of an article split over several: (url, html, encoding), as fetched.
 ArticlePart = tuple[str, str | bytes, str | None]
+# The attribute on <html> of a page made from text or Markdown (`core.plaintext`): it has no
+# layout of the site's, so extraction records no template places (slots) for it.
+PLAIN_MARK = "data-newscrawl-plain"
 
 
 @dataclass(slots=True)
