@@ -139,8 +139,8 @@ def _paragraph(text: str, *, near_top: bool) -> str:
 
 
 def _is_byline(text: str) -> bool:
-    """ "By Jane Roe and John Doe": a by-word, then names (capitalised words and the words
-    that join them), not a sentence ("By the end of the night, ...")."""
+    """A byline ("By Jane Roe and John Doe"): a by-word, then names (capitalised words and
+    the words that join them), not a sentence ("By the end of the night, ...")."""
     if len(text) > BYLINE_MAX_CHARS or not (match := _BYLINE.match(text)):
         return False
     names = text[match.end() :].replace(",", " ").split()
@@ -148,8 +148,8 @@ def _is_byline(text: str) -> bool:
 
 
 def _is_date_line(text: str) -> bool:
-    """ "April 23, 2026, 2:00 PM EDT", "Published 23 Apr 2026 14:00", "2026-04-23": a year
-    and nothing but words of dates and times (English names)."""
+    """A dateline ("April 23, 2026, 2:00 PM EDT", "Published 23 Apr 2026 14:00",
+    "2026-04-23"): a year and nothing but words of dates and times (English names)."""
     if len(text) > DATELINE_MAX_CHARS or not _YEAR.search(text):
         return False
     words = _DATE_WORD.sub(" ", text).split()
