@@ -361,3 +361,15 @@ def test_a_byline_under_the_headline_gives_the_authors_and_a_sentence_stays() ->
         story.strip(),
         "By the end of the night, the vote was clear and the council went home.",
     ]
+
+
+def test_binary_data_saved_as_text_is_named_and_skipped(tmp_path: Path, capsys) -> None:
+    stories = _site(pages=1)
+    (tmp_path / "photo.txt").write_bytes(random.Random(1).randbytes(50_000))
+    (tmp_path / "story.txt").write_text(_scraped(stories, 0), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(tmp_path), "-o", str(out)]) == 0
+    assert "photo.txt: not text: binary data" in capsys.readouterr().err
+    assert [r["title"] for r in _records(out)] == [stories[0][0]]
+    with pytest.raises(ValueError, match="binary"):
+        decode_text(bytes(range(256)) * 100)

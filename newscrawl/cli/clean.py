@@ -340,18 +340,24 @@ def _file_pages(path: Path) -> Iterator[Page]:
     """The pages of one file: a WARC's many, or the one of a saved page or web archive."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         yield from _warc_pages(path)
-    elif path.name.lower().endswith(MARKDOWN_SUFFIXES):
-        yield *_markdown_file(path), None, str(path)
-    elif path.name.lower().endswith(TEXT_SUFFIXES):
-        yield path.resolve().as_uri(), text_page(decode_text(path.read_bytes())), None, str(path)
+    elif path.name.lower().endswith((*MARKDOWN_SUFFIXES, *TEXT_SUFFIXES)):
+        try:
+            text = decode_text(path.read_bytes())
+        except ValueError as exc:
+            print(f"skipping {path}: {exc}", file=sys.stderr)
+            return
+        if path.name.lower().endswith(MARKDOWN_SUFFIXES):
+            yield *_markdown_file(path, text), None, str(path)
+        else:
+            yield path.resolve().as_uri(), text_page(text), None, str(path)
     elif (page := _read_page(path)) is not None:
         yield *page, None, str(path)
 
 
-def _markdown_file(path: Path) -> tuple[str, str]:
+def _markdown_file(path: Path, text: str) -> tuple[str, str]:
     """(address, page) of a Markdown file; a Jina Reader header gives its address, title and
     date (else the file is at its own address, and its first heading is the headline)."""
-    fields, markdown = reader_header(decode_text(path.read_bytes()))
+    fields, markdown = reader_header(text)
     url = fields.get("url source", "")
     page = markdown_page(
         markdown, title=fields.get("title") or None, published=fields.get("published time")

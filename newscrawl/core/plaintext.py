@@ -53,6 +53,9 @@ WRAP_MIN_WIDTH = 40
 WRAP_MAX_WIDTH = 120
 WRAP_FILL = 0.7
 
+# Text has next to no control characters; binary data read as text is full of them.
+BINARY_SAMPLE_CHARS = 65_536
+BINARY_MAX_SHARE = 0.01
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # CommonMark with tables and strikethrough; HTML in the source is escaped, not rendered.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
@@ -64,8 +67,14 @@ _READER_FIELD = re.compile(r"^(Title|URL Source|Published Time|Description|Autho
 
 def decode_text(data: bytes) -> str:
     """A text file's characters: as its byte-order mark says, else UTF-8, else the legacy
-    code page a browser would read it in (see `core.charset`)."""
-    return data.decode(page_encoding(None, data), "replace").lstrip("\ufeff")
+    code page a browser would read it in (see `core.charset`). Raises ValueError for data
+    that is no text (an image or an archive saved as .txt)."""
+    text = data.decode(page_encoding(None, data), "replace").lstrip("\ufeff")
+    sample = text[:BINARY_SAMPLE_CHARS]
+    controls = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
+    if controls > BINARY_MAX_SHARE * len(sample):
+        raise ValueError("not text: binary data")
+    return text
 
 
 def text_page(
