@@ -24,11 +24,9 @@ import csv
 import gzip
 import multiprocessing
 import os
-import pickle
 import plistlib
 import re
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +45,7 @@ from newscrawl.core.cleaner import Cleaner, CleanResult
 from newscrawl.core.jsonl import JsonlWriter, iter_jsonl
 from newscrawl.core.plaintext import decode_text, markdown_page, reader_header, text_page
 from newscrawl.core.record import ArticleKeys, build_record
+from newscrawl.core.spool import Spool
 from newscrawl.core.text import word_count
 from newscrawl.core.types import PageExtraction
 from newscrawl.spiders.links import SKIP_EXTENSIONS
@@ -549,8 +548,8 @@ def clean_pages(
             spool=True,
         )
         stack.callback(cleaner.close)  # its spool and spilled models go, even on an error
-        ready = stack.enter_context(tempfile.TemporaryFile())  # records, by input index
-        where: dict[int, tuple[int, int]] = {}
+        ready = stack.enter_context(Spool())  # records waiting for their turn
+        where: dict[int, tuple[int, int]] = {}  # input index -> place in `ready`
         origins: list[str] = []  # by input index, where each page came from
 
         def drop(index: int, reason: str) -> None:
@@ -574,9 +573,7 @@ def clean_pages(
                         index, result.drop_reason or ("too_short" if record else "extraction_empty")
                     )
                     continue
-                data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-                where[index] = (ready.seek(0, os.SEEK_END), len(data))
-                ready.write(data)
+                where[index] = ready.put(record)
 
         for index, (page, moment, origin) in enumerate(_extract_all(pages, workers)):
             origins.append(origin)
@@ -592,9 +589,7 @@ def clean_pages(
         keep(cleaner.drain())
         seen: set[str] = set()  # fingerprints: the first of the same text wins
         for index in sorted(where):
-            offset, size = where.pop(index)
-            ready.seek(offset)
-            record = pickle.loads(ready.read(size))
+            record = ready.take(where.pop(index))
             if record["fingerprint"] in seen:
                 drop(index, "duplicate_content")
                 continue

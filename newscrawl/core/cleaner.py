@@ -14,9 +14,6 @@ Offline cleaning, which holds every page until the end, keeps them on disk inste
 from __future__ import annotations
 
 import logging
-import os
-import pickle
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.core.pagetype import TOO_SHORT_ARTICLE
+from newscrawl.core.spool import Spool
 from newscrawl.core.templates import SiteModel, SiteModelStore
 from newscrawl.core.types import Block, PageExtraction
 from newscrawl.core.urls import registered_domain
@@ -72,28 +70,6 @@ class _Held:
     fetched_at: datetime | None
 
 
-class _Spool:
-    """Held pages on disk: pickles in an anonymous temporary file (gone when closed), each
-    read back once, so that holding every page of a large archive costs disk, not memory."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-
-    def put(self, page: PageExtraction) -> tuple[int, int]:
-        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
-        offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
-        return offset, len(data)
-
-    def take(self, where: tuple[int, int]) -> PageExtraction:
-        self._file.seek(where[0])
-        page: PageExtraction = pickle.loads(self._file.read(where[1]))
-        return page
-
-    def close(self) -> None:
-        self._file.close()
-
-
 class Cleaner:
     """Feed page extractions in with `add`; get results out as soon as they are decided."""
 
@@ -118,7 +94,7 @@ class Cleaner:
         self._held_count = 0
         self._warm: set[str] = set()
         self._seen_sites: set[str] = set()
-        self._spool = _Spool() if spool else None
+        self._spool = Spool() if spool else None
 
     @property
     def held(self) -> int:
