@@ -102,12 +102,15 @@ def text_page(
         at = _title_at(blocks, loose)
         title = " ".join(blocks[at].split()) if at is not None else None
     body = []
-    if loose and at:  # above the headline of a whole page's text: its name, menu, section
-        body.append("<nav>" + "".join(f"<p>{escape(line)}</p>" for line in blocks[:at]) + "</nav>")
-    for i, block in enumerate(blocks):
+    start = at if loose and at else 0  # above the headline of a whole page's text: its header
+    if start:
+        body.append(
+            "<nav>" + "".join(f"<p>{escape(line)}</p>" for line in blocks[:start]) + "</nav>"
+        )
+    for i, block in enumerate(blocks[start:], start):
         if i == at or (at is None and i == 0 and title):
             body.append(f"<h1>{escape(title or '')}</h1>")
-        if i != at and not (loose and at and i < at):
+        if i != at:
             near_top = i < (at or 0) + HEAD_LINES
             body += [_paragraph(p, near_top=near_top) for p in _paragraphs(block)]
     return _page("\n".join(body), title, published, authors)

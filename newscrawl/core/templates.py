@@ -355,9 +355,9 @@ class SiteModelStore:
         return model
 
     def _save(self, site: str, model: SiteModel) -> None:
-        path = self._path(site)
         if site not in self._dirty:
-            return
+            return  # before `_path`, which makes the temporary directory
+        path = self._path(site)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
